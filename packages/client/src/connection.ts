@@ -1,0 +1,19 @@
+import type { ConnectionInfo } from '@vigil/protocol';
+
+/** A member of the session, as OpenTok's `Connection`: an id, the token's data and when it joined. */
+export class Connection {
+  readonly connectionId: string;
+  readonly data: string;
+  readonly creationTime: number;
+
+  constructor(info: ConnectionInfo) {
+    this.connectionId = info.id;
+    this.data = info.data;
+    this.creationTime = info.creationTime;
+  }
+
+  /** Same as `connectionId`. */
+  get id(): string {
+    return this.connectionId;
+  }
+}

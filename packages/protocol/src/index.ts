@@ -1,0 +1,50 @@
+/**
+ * @vigil/protocol — the wire contract shared by Vigil's server and clients: message schemas, error
+ * codes, disconnect reasons, close codes, limits, ids and the session id format.
+ */
+
+// Errors
+export { ErrorCodes, isErrorCode } from './error-codes.js';
+export type { ErrorCode } from './error-codes.js';
+export { VigilError, isVigilError } from './vigil-error.js';
+export type { WireError } from './vigil-error.js';
+
+// Reasons, codes, roles, limits, timers
+export { DisconnectReasons, isDisconnectReason } from './disconnect-reasons.js';
+export type { DisconnectReason } from './disconnect-reasons.js';
+export { CloseCodes, closeCodeForReason, reasonForCloseCode } from './close-codes.js';
+export { Roles, isRole } from './roles.js';
+export type { Role } from './roles.js';
+export { SignalLimits, MAX_CONNECTION_DATA_LENGTH, MAX_FRAME_BYTES, SIGNAL_TYPE_PATTERN, utf8Length } from './limits.js';
+export { DEFAULT_TIMERS, MAX_SUSPEND_GRACE_MS } from './liveness-timers.js';
+export type { LivenessTimers } from './liveness-timers.js';
+export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION } from './version.js';
+
+// Ids
+export { randomId, ID_PATTERN } from './ids.js';
+export { MediaModes, createSessionId, parseSessionId } from './session-id.js';
+export type { MediaMode, SessionIdFields } from './session-id.js';
+
+// Messages
+export {
+  ClientMessageSchemas,
+  PingMessage,
+  SignalMessage,
+  ForceDisconnectMessage,
+  DisconnectMessage,
+} from './messages/client-messages.js';
+export type { ClientMessage, ClientMessageType } from './messages/client-messages.js';
+export type {
+  ServerMessage,
+  ConnectionInfo,
+  WelcomeMessage,
+  ConnectionCreatedMessage,
+  ConnectionDestroyedMessage,
+  SignalDeliveryMessage,
+  AckMessage,
+  ErrorMessage,
+  PongMessage,
+  DisconnectedMessage,
+} from './messages/server-messages.js';
+export { parseClientMessage } from './message-parser.js';
+export type { ParseResult } from './message-parser.js';

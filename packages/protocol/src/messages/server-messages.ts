@@ -1,0 +1,84 @@
+import type { DisconnectReason } from '../disconnect-reasons.js';
+import type { ErrorCode } from '../error-codes.js';
+import type { LivenessTimers } from '../liveness-timers.js';
+import type { MediaMode } from '../session-id.js';
+
+// Server → client messages. The server builds them, so they are described by types only; the client
+// still checks `type` before use and ignores what it does not know (newer servers may add messages).
+
+/** A connection as every member of the session sees it. */
+export interface ConnectionInfo {
+  id: string;
+  /** The token's `connection_data`, verbatim ('' when none). */
+  data: string;
+  /** Milliseconds since the epoch, when the connection joined. */
+  creationTime: number;
+}
+
+/** First message on a new socket: who you are, who is here, and the timers in force. */
+export interface WelcomeMessage {
+  type: 'welcome';
+  protocol: number;
+  sessionId: string;
+  mediaMode: MediaMode;
+  connection: ConnectionInfo;
+  /** Everyone else already in the session, oldest first. */
+  connections: ConnectionInfo[];
+  timers: LivenessTimers;
+}
+
+export interface ConnectionCreatedMessage {
+  type: 'connectionCreated';
+  connection: ConnectionInfo;
+}
+
+export interface ConnectionDestroyedMessage {
+  type: 'connectionDestroyed';
+  connectionId: string;
+  reason: DisconnectReason;
+}
+
+export interface SignalDeliveryMessage {
+  type: 'signal';
+  /** The sender's connection id; `null` when the app server sent it over REST. */
+  from: string | null;
+  signalType: string;
+  data: string;
+}
+
+/** Positive answer to a request `id`. */
+export interface AckMessage {
+  type: 'ack';
+  id: number;
+}
+
+/** Negative answer to a request `id`, or (without `id`) a problem with a message that had none. */
+export interface ErrorMessage {
+  type: 'error';
+  id?: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface PongMessage {
+  type: 'pong';
+  t?: number;
+}
+
+/** Sent just before the server closes the socket for good. */
+export interface DisconnectedMessage {
+  type: 'disconnected';
+  reason: DisconnectReason;
+  /** When set, the client may try again after this long (server shutdown, drain). */
+  retryAfterMs?: number;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | ConnectionCreatedMessage
+  | ConnectionDestroyedMessage
+  | SignalDeliveryMessage
+  | AckMessage
+  | ErrorMessage
+  | PongMessage
+  | DisconnectedMessage;

@@ -1,0 +1,165 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES, VigilError, type LivenessTimers } from '@vigil/protocol';
+import { systemClock, type Clock } from './clock.js';
+import { Liveness } from './liveness.js';
+import { createConsoleLogger, type Logger } from './logger.js';
+import { Outbox } from './outbox.js';
+import { ProjectDirectory } from './projects.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
+import { SessionRegistry } from './session-registry.js';
+import type { ServerContext } from './server-context.js';
+import { sendError } from './http/respond.js';
+import { Router } from './http/router.js';
+import { addSessionRoutes } from './http/session-routes.js';
+import { attachSocket, closeForReason } from './ws/attach-socket.js';
+import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
+import { resolveTimers } from './timers-config.js';
+
+export interface ServerOptions {
+  /** The project's API key: a numeric string such as `47000001` keeps every OpenTok SDK happy. */
+  apiKey: string;
+  /** The project's secret (≥ 16 characters). */
+  apiSecret: string;
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** Liveness timers; unspecified ones take the defaults of `lifecycle.md`. */
+  timers?: Partial<LivenessTimers>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Per-connection message rate limit. Default 1 000 at once, refilled at 200/s. */
+  rateLimit?: RateLimit;
+  /** Unsent bytes allowed per connection before it counts as silent. Default 4 MiB. */
+  maxSendQueueBytes?: number;
+  /** Extra HTTP handling (the CLI serves the demo and the browser client here); return true if handled. */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+export interface VigilServer {
+  /** Base URL, e.g. `http://127.0.0.1:4000`; what clients and the OpenTok SDK are pointed at. */
+  readonly url: string;
+  readonly port: number;
+  readonly timers: Readonly<LivenessTimers>;
+  /** Number of live connections across all sessions. */
+  connectionCount(): number;
+  /** Tells every client `serverShutdown` (with `retryAfterMs`), then stops. Idempotent. */
+  close(options?: { retryAfterMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts a Vigil server: REST for app servers, WebSocket for clients.
+ *
+ * @example
+ * const server = await createServer({ apiKey: '47000001', apiSecret: 'a-long-random-secret-value' });
+ * console.log(server.url);
+ * await server.close();
+ */
+export async function createServer(options: ServerOptions): Promise<VigilServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? createConsoleLogger('info');
+  const timers = resolveTimers(options.timers);
+  const projects = new ProjectDirectory([{ apiKey: options.apiKey, apiSecret: options.apiSecret }]);
+  const outbox = new Outbox(options.maxSendQueueBytes ?? 4 * 1024 * 1024);
+  const registry = new SessionRegistry(outbox, log);
+  const liveness = new Liveness(clock, timers, (connection) => {
+    log.info('liveness: silent', { connection: connection.id, silentMs: clock.now() - connection.lastHeardAt });
+    registry.destroy(connection, 'networkDisconnected');
+  });
+  const ctx: ServerContext = {
+    projects,
+    registry,
+    liveness,
+    timers,
+    clock,
+    log,
+    nowSeconds: () => Math.floor(clock.now() / 1000),
+  };
+  registry.onDestroyed = (connection, reason) => {
+    liveness.stop(connection);
+    closeForReason(connection, reason);
+  };
+  outbox.onOverflow = (connection) => {
+    log.warn('outbox overflow: treating as silent', { connection: connection.id });
+    queueMicrotask(() => registry.destroy(connection, 'networkDisconnected'));
+  };
+
+  const router = new Router();
+  addSessionRoutes(router, ctx);
+
+  const http = createHttpServer((req, res) => {
+    void handleHttp(req, res).catch((err: unknown) => sendError(res, err, log));
+  });
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://vigil.invalid');
+    const route = router.match(req.method ?? 'GET', url.pathname);
+    if (route) {
+      await route.handler(req, res, route.params, url);
+      return;
+    }
+    if (options.httpHandler && (await options.httpHandler(req, res))) {
+      return;
+    }
+    throw new VigilError('NOT_FOUND');
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  let closing = false;
+  http.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      if (closing) {
+        throw new VigilError('SERVER_SHUTTING_DOWN');
+      }
+      const grant = authenticateUpgrade(ctx, req);
+      wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ctx, ws, grant, options.rateLimit ?? DEFAULT_RATE_LIMIT));
+    } catch (err) {
+      log.info('upgrade refused', { code: err instanceof VigilError ? err.code : 'INTERNAL' });
+      refuseUpgrade(socket, err);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info('listening', { url });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    timers,
+    connectionCount: () => [...registry.allConnections()].length,
+    close(closeOptions = {}) {
+      closed ??= (async () => {
+        closing = true;
+        for (const connection of [...registry.allConnections()]) {
+          liveness.stop(connection);
+          closeForReason(connection, 'serverShutdown', closeOptions.retryAfterMs);
+          registry.destroy(connection, 'serverShutdown');
+        }
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        http.closeIdleConnections();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => http.closeAllConnections(), 3_000);
+          force.unref();
+          http.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        log.info('closed', { url });
+      })();
+      return closed;
+    },
+  };
+}

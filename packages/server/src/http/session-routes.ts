@@ -1,0 +1,69 @@
+import { VigilError, createSessionId, type MediaMode } from '@vigil/protocol';
+import { verifyClientToken } from '../client-token.js';
+import { verifyProjectJwt } from '../rest-auth.js';
+import type { ServerContext } from '../server-context.js';
+import { parseBody, readBody, sendJson } from './respond.js';
+import type { Router } from './router.js';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * Session creation (`POST /session/create`, the OpenTok SDK's `createSession`) and Vigil's public
+ * helpers: the connect pre-check clients use to learn why an upgrade was refused, and server info.
+ */
+export function addSessionRoutes(router: Router, ctx: ServerContext): void {
+  router.add('POST', '/session/create', async (req, res) => {
+    const apiKey = verifyProjectJwt(header(req.headers['x-opentok-auth']), ctx.projects, ctx.nowSeconds());
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    const mediaMode = readMediaMode(body);
+    const location = body['location'] ?? '';
+    if (typeof location !== 'string' || (location !== '' && !IPV4.test(location))) {
+      throw new VigilError('REQUEST_INVALID', 'location must be an IPv4 address.');
+    }
+    const archiveMode = body['archiveMode'] ?? 'manual';
+    if (archiveMode !== 'manual' && archiveMode !== 'always') {
+      throw new VigilError('REQUEST_INVALID', 'archiveMode must be "manual" or "always".');
+    }
+    const nowMs = ctx.clock.now();
+    const sessionId = createSessionId({ apiKey, mediaMode, location, nowMs });
+    ctx.log.info('createSession()', { session: sessionId, mediaMode });
+    sendJson(res, 200, [
+      {
+        session_id: sessionId,
+        project_id: apiKey,
+        partner_id: apiKey,
+        create_dt: new Date(nowMs).toUTCString(),
+        media_server_url: '',
+        media_mode: mediaMode,
+      },
+    ]);
+  });
+
+  // Browsers cannot read the HTTP status of a refused WebSocket upgrade; the client asks here instead.
+  router.add('POST', '/v1/connect-check', async (req, res) => {
+    const body = parseBody(await readBody(req, 16 * 1024), 'application/json');
+    const { sessionId, token } = body;
+    if (typeof sessionId !== 'string' || typeof token !== 'string') {
+      throw new VigilError('REQUEST_INVALID', 'Send {"sessionId": string, "token": string}.');
+    }
+    const grant = verifyClientToken(token, sessionId, ctx.projects, ctx.nowSeconds());
+    sendJson(res, 200, { ok: true, role: grant.role, expireTime: grant.expireTime });
+  });
+
+  router.add('GET', '/v1/info', (_req, res) => {
+    sendJson(res, 200, { name: 'vigil', protocol: 1, timers: ctx.timers });
+  });
+}
+
+function readMediaMode(body: Record<string, unknown>): MediaMode {
+  const explicit = body['mediaMode'];
+  if (explicit === 'routed' || explicit === 'relayed') {
+    return explicit;
+  }
+  // The SDK sends `p2p.preference=disabled` for routed sessions.
+  return body['p2p.preference'] === 'disabled' ? 'routed' : 'relayed';
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,61 @@
+import { SIGNAL_TYPE_PATTERN, SignalLimits, VigilError, utf8Length } from '@vigil/protocol';
+import { encodeMessage, type Connection } from './connection.js';
+import type { Session, SessionRegistry } from './session-registry.js';
+
+export interface SignalRequest {
+  to?: string | undefined;
+  signalType?: string | undefined;
+  data: string;
+}
+
+/** Checks OpenTok's signal limits; throws a `VigilError` naming the limit broken. */
+export function checkSignal(request: SignalRequest): void {
+  const type = request.signalType ?? '';
+  if (utf8Length(type) > SignalLimits.maxTypeBytes) {
+    throw new VigilError('SIGNAL_TYPE_TOO_LONG');
+  }
+  if (!SIGNAL_TYPE_PATTERN.test(type)) {
+    throw new VigilError('SIGNAL_TYPE_INVALID');
+  }
+  if (utf8Length(request.data) > SignalLimits.maxDataBytes) {
+    throw new VigilError('SIGNAL_DATA_TOO_LONG');
+  }
+}
+
+/** A checked signal, ready to deliver: validation is done, so delivery cannot fail. */
+export interface SignalPlan {
+  bytes: Buffer;
+  /** One recipient, or everyone in the session (sender included, as OpenTok does) when absent. */
+  target: Connection | undefined;
+}
+
+/**
+ * Validates a signal from `from` (null for the app server) and encodes it once. Throws a `VigilError`
+ * for broken limits or an unknown recipient. Splitting check and delivery lets the sender's ack go out
+ * before its own copy of a broadcast.
+ */
+export function prepareSignal(session: Session, from: Connection | null, request: SignalRequest): SignalPlan {
+  checkSignal(request);
+  let target: Connection | undefined;
+  if (request.to !== undefined) {
+    target = session.connections.get(request.to);
+    if (!target) {
+      throw new VigilError('CONNECTION_NOT_FOUND');
+    }
+  }
+  const bytes = encodeMessage({
+    type: 'signal',
+    from: from?.id ?? null,
+    signalType: request.signalType ?? '',
+    data: request.data,
+  });
+  return { bytes, target };
+}
+
+/** Writes a prepared signal; per-sender order follows from the single event loop. Returns deliveries. */
+export function deliverSignal(registry: SessionRegistry, session: Session, plan: SignalPlan): number {
+  if (plan.target) {
+    return registry.sendTo(plan.target, plan.bytes) ? 1 : 0;
+  }
+  return registry.broadcast(session, plan.bytes);
+}

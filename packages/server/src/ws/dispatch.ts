@@ -1,0 +1,96 @@
+import { VigilError, isVigilError, parseClientMessage, type ClientMessage, type ServerMessage } from '@vigil/protocol';
+import { encodeMessage, type Connection } from '../connection.js';
+import type { Logger } from '../logger.js';
+import type { SessionRegistry } from '../session-registry.js';
+import { deliverSignal, prepareSignal } from '../signal-relay.js';
+
+export interface DispatchContext {
+  registry: SessionRegistry;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * Handles one inbound frame of an authenticated connection. Every request gets exactly one `ack` or
+ * `error`; nothing a client sends can throw out of here.
+ */
+export function dispatchFrame(ctx: DispatchContext, connection: Connection, raw: Buffer | string, isBinary: boolean): void {
+  if (isBinary) {
+    reply(ctx, connection, errorMessage(new VigilError('MESSAGE_BINARY')));
+    return;
+  }
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const parsed = parseClientMessage(text);
+  if (!parsed.ok) {
+    ctx.log.debug('dispatchFrame() rejected', { connection: connection.id, code: parsed.error.code });
+    reply(ctx, connection, errorMessage(parsed.error, parsed.id));
+    return;
+  }
+  const message = parsed.message;
+  if (message.type !== 'ping' && message.type !== 'disconnect' && !connection.limiter.take(ctx.now())) {
+    reply(ctx, connection, errorMessage(new VigilError('RATE_LIMITED'), message.id));
+    return;
+  }
+  try {
+    handle(ctx, connection, message);
+  } catch (err) {
+    const error = isVigilError(err) ? err : new VigilError('INTERNAL');
+    if (!isVigilError(err)) {
+      ctx.log.error('dispatchFrame() failed', { connection: connection.id, type: message.type, error: String(err) });
+    }
+    reply(ctx, connection, errorMessage(error, 'id' in message ? message.id : undefined));
+  }
+}
+
+function handle(ctx: DispatchContext, connection: Connection, message: ClientMessage): void {
+  switch (message.type) {
+    case 'ping':
+      reply(ctx, connection, message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t });
+      return;
+    case 'signal': {
+      const session = ctx.registry.get(connection.sessionId);
+      if (!session) {
+        throw new VigilError('SESSION_NOT_FOUND');
+      }
+      // Ack before delivering, so the sender's promise resolves before its own copy arrives.
+      const plan = prepareSignal(session, connection, {
+        to: message.to,
+        signalType: message.signalType,
+        data: message.data,
+      });
+      reply(ctx, connection, { type: 'ack', id: message.id });
+      deliverSignal(ctx.registry, session, plan);
+      return;
+    }
+    case 'forceDisconnect': {
+      if (!connection.canModerate) {
+        throw new VigilError('NOT_PERMITTED', 'Only a moderator can force a connection out.');
+      }
+      const target = ctx.registry.get(connection.sessionId)?.connections.get(message.connectionId);
+      if (!target) {
+        throw new VigilError('CONNECTION_NOT_FOUND');
+      }
+      reply(ctx, connection, { type: 'ack', id: message.id });
+      ctx.registry.destroy(target, 'forceDisconnected');
+      return;
+    }
+    case 'disconnect':
+      if (message.id !== undefined) {
+        reply(ctx, connection, { type: 'ack', id: message.id });
+      }
+      ctx.registry.destroy(connection, 'clientDisconnected');
+      return;
+    default: {
+      const unreachable: never = message;
+      throw new VigilError('MESSAGE_UNKNOWN_TYPE', `Unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+function reply(ctx: DispatchContext, connection: Connection, message: ServerMessage): void {
+  ctx.registry.sendTo(connection, encodeMessage(message));
+}
+
+function errorMessage(error: VigilError, id?: number): ServerMessage {
+  return id === undefined ? { type: 'error', ...error.toWire() } : { type: 'error', id, ...error.toWire() };
+}

@@ -1,0 +1,16 @@
+/** @vigil/test-kit — harnesses for Vigil's tests: real servers, raw sockets, Chromium, a manual clock. */
+
+// Servers and clients
+export { startTestServer } from './test-server.js';
+export type { TestServer } from './test-server.js';
+export { openRawSocket } from './raw-socket.js';
+export type { RawSocket } from './raw-socket.js';
+
+// Waiting
+export { nextEvent, recordEvents, waitUntil } from './next-event.js';
+
+// Time
+export { ManualClock } from './manual-clock.js';
+
+// Browsers
+export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
