@@ -45,13 +45,16 @@ export function attachSocket(ctx: ServerContext, socket: WebSocket, grant: Token
     ctx.liveness.heard(connection);
     dispatchFrame(dispatch, connection, raw as Buffer, isBinary);
   });
-  socket.on('close', (code) => {
-    // A socket that closes without `disconnect` left unannounced; 1009 means it broke the frame limit.
-    const reason: DisconnectReason = code === 1009 || code === 1002 || code === 1007 ? 'forceDisconnected' : 'networkDisconnected';
+  let violated = false;
+  socket.on('close', () => {
+    // A socket that closes without `disconnect` left unannounced, unless the server cut it for
+    // breaking the protocol (oversize frame, bad UTF-8, bad framing).
+    const reason: DisconnectReason = violated ? 'forceDisconnected' : 'networkDisconnected';
     ctx.registry.destroy(connection, reason);
   });
-  socket.on('error', (err) => {
-    ctx.log.warn('socket error', { connection: connection.id, error: err.message });
+  socket.on('error', (err: Error & { code?: string }) => {
+    violated = err.code?.startsWith('WS_ERR_') ?? false;
+    ctx.log.warn('socket error', { connection: connection.id, code: err.code ?? 'unknown', error: err.message });
   });
   return connection;
 }
@@ -65,7 +68,7 @@ export function closeForReason(connection: Connection, reason: DisconnectReason,
   }
   if (socket.readyState === 1) {
     const message = retryAfterMs === undefined ? { type: 'disconnected' as const, reason } : { type: 'disconnected' as const, reason, retryAfterMs };
-    socket.send(encodeMessage(message));
+    socket.send(encodeMessage(message), { binary: false });
   }
   socket.close(closeCodeForReason(reason), reason);
   // A client that never completes the closing handshake must not hold the socket forever.
