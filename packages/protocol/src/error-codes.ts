@@ -13,6 +13,8 @@ export const ErrorCodes = {
   TOKEN_WRONG_KEY: { status: 403, message: 'The token was issued for an API key this server does not know.' },
   SESSION_ID_INVALID: { status: 400, message: 'The session id is malformed or belongs to another API key.' },
   AUTH_FAILED: { status: 403, message: 'Invalid API key or secret.' },
+  RESUME_FAILED: { status: 404, message: 'The connection cannot be resumed (its grace period ended); join again.' },
+  RESUME_TOKEN_INVALID: { status: 401, message: 'The resume credential does not match the connection.' },
   PROTOCOL_UNSUPPORTED: { status: 400, message: 'The client speaks a protocol version this server does not support.' },
 
   // Inbound messages.

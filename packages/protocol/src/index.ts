@@ -20,6 +20,10 @@ export { DEFAULT_TIMERS, MAX_SUSPEND_GRACE_MS } from './liveness-timers.js';
 export type { LivenessTimers } from './liveness-timers.js';
 export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION } from './version.js';
 
+// Connection states
+export { ConnectionStates } from './connection-states.js';
+export type { ConnectionState, AnnouncedState } from './connection-states.js';
+
 // Ids
 export { randomId, ID_PATTERN } from './ids.js';
 export { MediaModes, createSessionId, parseSessionId } from './session-id.js';
@@ -32,12 +36,17 @@ export {
   SignalMessage,
   ForceDisconnectMessage,
   DisconnectMessage,
+  ReceivedMessage,
+  LifecycleMessage,
 } from './messages/client-messages.js';
 export type { ClientMessage, ClientMessageType } from './messages/client-messages.js';
 export type {
   ServerMessage,
   ConnectionInfo,
   WelcomeMessage,
+  ResumedMessage,
+  ConnectionStateChangedMessage,
+  SignalsDroppedMessage,
   ConnectionCreatedMessage,
   ConnectionDestroyedMessage,
   SignalDeliveryMessage,

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
-import type { ConnectionInfo, DisconnectReason, Role, ServerMessage } from '@vigil/protocol';
+import { randomId, type AnnouncedState, type ConnectionInfo, type ConnectionState, type DisconnectReason, type Role, type ServerMessage } from '@vigil/protocol';
 import { RateLimiter } from './rate-limiter.js';
+import { ReplayBuffer } from './replay-buffer.js';
 
 /**
  * One member of a session. Its id belongs to the membership, not to a socket, so a later resume can
@@ -19,6 +20,18 @@ export class Connection {
   /** Set once, when the connection is destroyed. */
   destroyedReason: DisconnectReason | undefined;
   livenessTimer: unknown;
+  /** What peers see; see `ConnectionStates`. */
+  state: ConnectionState = 'active';
+  /** What the client last announced about itself; decides between `reconnecting` and `suspended`. */
+  announced: AnnouncedState = 'active';
+  /** Secret a new socket presents to take over this connection. */
+  readonly resumeToken = randomId(32);
+  /** Every frame sent, kept until the client confirms it. */
+  readonly replay: ReplayBuffer;
+  /** Highest request id processed; a re-sent request at or below it is a duplicate. */
+  lastRequestId = 0;
+  /** Runs out the grace period while the client is away. */
+  graceTimer: unknown;
 
   constructor(init: {
     id: string;
@@ -28,6 +41,7 @@ export class Connection {
     nowMs: number;
     socket: WebSocket;
     limiter: RateLimiter;
+    maxReplayBytes: number;
   }) {
     this.id = init.id;
     this.sessionId = init.sessionId;
@@ -37,10 +51,16 @@ export class Connection {
     this.lastHeardAt = init.nowMs;
     this.socket = init.socket;
     this.limiter = init.limiter;
+    this.replay = new ReplayBuffer(init.maxReplayBytes);
   }
 
   info(): ConnectionInfo {
-    return { id: this.id, data: this.data, creationTime: this.creationTime };
+    return { id: this.id, data: this.data, creationTime: this.creationTime, state: this.state };
+  }
+
+  /** True while the client has no working socket (reconnecting or suspended). */
+  get away(): boolean {
+    return this.state === 'reconnecting' || this.state === 'suspended';
   }
 
   get canModerate(): boolean {

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES, VigilError, type LivenessTimers } from '@vigil/protocol';
 import { systemClock, type Clock } from './clock.js';
+import { ConnectionGrace } from './connection-grace.js';
+import { ConnectionTimeline } from './connection-timeline.js';
+import { DepartedConnections } from './departed-connections.js';
 import { Liveness } from './liveness.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { Outbox } from './outbox.js';
@@ -13,7 +16,7 @@ import type { ServerContext } from './server-context.js';
 import { sendError } from './http/respond.js';
 import { Router } from './http/router.js';
 import { addSessionRoutes } from './http/session-routes.js';
-import { attachSocket, closeForReason } from './ws/attach-socket.js';
+import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
 import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
 
@@ -32,7 +35,11 @@ export interface ServerOptions {
   logger?: Logger;
   /** Per-connection message rate limit. Default 1 000 at once, refilled at 200/s. */
   rateLimit?: RateLimit;
-  /** Unsent bytes allowed per connection before it counts as silent. Default 4 MiB. */
+  /**
+   * Bytes of frames kept per connection until the client confirms them. A connected reader further
+   * behind counts as silent; for a client that is away, the oldest signals are dropped (it is told how
+   * many). Default 1 MiB.
+   */
   maxSendQueueBytes?: number;
   /** Extra HTTP handling (the CLI serves the demo and the browser client here); return true if handled. */
   httpHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -62,12 +69,16 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const log = options.logger ?? createConsoleLogger('info');
   const timers = resolveTimers(options.timers);
   const projects = new ProjectDirectory([{ apiKey: options.apiKey, apiSecret: options.apiSecret }]);
-  const outbox = new Outbox(options.maxSendQueueBytes ?? 4 * 1024 * 1024);
+  const maxReplayBytes = options.maxSendQueueBytes ?? 1024 * 1024;
+  const outbox = new Outbox();
   const registry = new SessionRegistry(outbox, log);
   const liveness = new Liveness(clock, timers, (connection) => {
     log.info('liveness: silent', { connection: connection.id, silentMs: clock.now() - connection.lastHeardAt });
-    registry.destroy(connection, 'networkDisconnected');
+    grace.goAway(connection, 'silent');
   });
+  const timeline = new ConnectionTimeline(() => clock.now());
+  const departed = new DepartedConnections();
+  const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline });
   const ctx: ServerContext = {
     projects,
     registry,
@@ -75,15 +86,23 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     timers,
     clock,
     log,
+    timeline,
+    departed,
+    grace,
     nowSeconds: () => Math.floor(clock.now() / 1000),
   };
+  registry.onJoined = (connection) => timeline.record(connection, 'joined', connection.role);
   registry.onDestroyed = (connection, reason) => {
     liveness.stop(connection);
+    grace.cancel(connection);
+    timeline.record(connection, 'destroyed', reason);
+    departed.remember(connection.id, { sessionId: connection.sessionId, resumeToken: connection.resumeToken, lastRequestId: connection.lastRequestId });
     closeForReason(connection, reason);
+    connection.replay.clear();
   };
   outbox.onOverflow = (connection) => {
-    log.warn('outbox overflow: treating as silent', { connection: connection.id });
-    queueMicrotask(() => registry.destroy(connection, 'networkDisconnected'));
+    log.warn('outbox overflow: treating as silent', { connection: connection.id, unconfirmedBytes: connection.replay.bytes });
+    grace.goAway(connection, 'overflow');
   };
 
   const router = new Router();
@@ -113,8 +132,23 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
       if (closing) {
         throw new VigilError('SERVER_SHUTTING_DOWN');
       }
-      const grant = authenticateUpgrade(ctx, req);
-      wss.handleUpgrade(req, socket, head, (ws) => attachSocket(ctx, ws, grant, options.rateLimit ?? DEFAULT_RATE_LIMIT));
+      const upgrade = authenticateUpgrade(ctx, req);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (upgrade.kind === 'resume') {
+          if (upgrade.connection.destroyedReason) {
+            // Destroyed while the handshake was in flight.
+            ws.close(4010, 'RESUME_FAILED');
+            return;
+          }
+          attachResumedConnection(ctx, ws, upgrade.connection, upgrade.rx);
+        } else {
+          attachNewConnection(ctx, ws, upgrade.grant, {
+            rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+            maxReplayBytes,
+            previous: upgrade.previous,
+          });
+        }
+      });
     } catch (err) {
       log.info('upgrade refused', { code: err instanceof VigilError ? err.code : 'INTERNAL' });
       refuseUpgrade(socket, err);
@@ -144,6 +178,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
         closing = true;
         for (const connection of [...registry.allConnections()]) {
           liveness.stop(connection);
+          grace.cancel(connection);
           closeForReason(connection, 'serverShutdown', closeOptions.retryAfterMs);
           registry.destroy(connection, 'serverShutdown');
         }

@@ -1,8 +1,11 @@
 import type { LivenessTimers } from '@vigil/protocol';
 import type { Clock } from './clock.js';
+import type { ConnectionGrace } from './connection-grace.js';
+import type { ConnectionTimeline } from './connection-timeline.js';
 import type { Liveness } from './liveness.js';
 import type { Logger } from './logger.js';
 import type { ProjectDirectory } from './projects.js';
+import type { DepartedConnections } from './departed-connections.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** What request and socket handlers share. Built once by `createServer`. */
@@ -13,5 +16,11 @@ export interface ServerContext {
   timers: LivenessTimers;
   clock: Clock;
   log: Logger;
+  /** Lifecycle history of every connection (joined, state changes, exit). */
+  timeline: ConnectionTimeline;
+  /** Suspension grace and resume. */
+  grace: ConnectionGrace;
+  /** Exited connections a rejoining client may name, to learn what its last requests achieved. */
+  departed: DepartedConnections;
   nowSeconds(): number;
 }

@@ -18,6 +18,8 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #outbox: Outbox;
   readonly #log: Logger;
+  /** Called after a connection joined. */
+  onJoined: (connection: Connection) => void = () => {};
   /** Called after a connection left, so liveness and the socket can be cleaned up. */
   onDestroyed: (connection: Connection, reason: DisconnectReason) => void = () => {};
 
@@ -49,6 +51,7 @@ export class SessionRegistry {
     }
     const existing = [...session.connections.values()];
     session.connections.set(connection.id, connection);
+    this.onJoined(connection);
     this.broadcast(session, encodeMessage({ type: 'connectionCreated', connection: connection.info() }), connection);
     this.#log.info('join()', { session: session.id, connection: connection.id, members: session.connections.size });
     return existing;
@@ -72,15 +75,16 @@ export class SessionRegistry {
     this.onDestroyed(connection, reason);
   }
 
-  sendTo(connection: Connection, bytes: Buffer): boolean {
-    return this.#outbox.send(connection, bytes);
+  /** `droppable` frames (signals) may be dropped for a connection that is away and over its cap. */
+  sendTo(connection: Connection, bytes: Buffer, droppable = false): boolean {
+    return this.#outbox.send(connection, bytes, droppable);
   }
 
   /** Sends the same bytes to every member except `except`. */
-  broadcast(session: Session, bytes: Buffer, except?: Connection): number {
+  broadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
     let delivered = 0;
     for (const member of session.connections.values()) {
-      if (member !== except && this.#outbox.send(member, bytes)) {
+      if (member !== except && this.#outbox.send(member, bytes, droppable)) {
         delivered += 1;
       }
     }

@@ -55,7 +55,7 @@ export function prepareSignal(session: Session, from: Connection | null, request
 /** Writes a prepared signal; per-sender order follows from the single event loop. Returns deliveries. */
 export function deliverSignal(registry: SessionRegistry, session: Session, plan: SignalPlan): number {
   if (plan.target) {
-    return registry.sendTo(plan.target, plan.bytes) ? 1 : 0;
+    return registry.sendTo(plan.target, plan.bytes, true) ? 1 : 0;
   }
-  return registry.broadcast(session, plan.bytes);
+  return registry.broadcast(session, plan.bytes, undefined, true);
 }

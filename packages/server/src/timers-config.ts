@@ -21,6 +21,10 @@ export function resolveTimers(overrides: Partial<LivenessTimers> = {}): Liveness
   if (timers.heartbeatTimeoutMs < 2 * timers.heartbeatIntervalMs) {
     throw new TypeError('heartbeatTimeoutMs must be at least twice heartbeatIntervalMs');
   }
+  if (timers.networkGraceMs < timers.heartbeatTimeoutMs || timers.suspendGraceMs < timers.heartbeatTimeoutMs) {
+    // Both graces count from the last message heard, so they must outlast the silence that starts them.
+    throw new TypeError('networkGraceMs and suspendGraceMs must be at least heartbeatTimeoutMs');
+  }
   if (timers.suspendGraceMs > MAX_SUSPEND_GRACE_MS) {
     throw new TypeError(`suspendGraceMs must be at most ${MAX_SUSPEND_GRACE_MS}`);
   }

@@ -27,7 +27,7 @@ function upgrade(url: string, query: Record<string, string>): Promise<{ status: 
 }
 
 test('bad tokens are refused before the upgrade with an HTTP status and a stable code', async (t) => {
-  const h = await startTestServer(t);
+  const h = await startTestServer(t, { timers: { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 200, networkGraceMs: 200 } });
   const sessionId = h.newSessionId();
   const past = Math.floor(Date.now() / 1000) - 10;
   const expired = mintClientToken({ apiKey: h.apiKey, apiSecret: h.apiSecret, sessionId, nowSeconds: past - 100, expireTime: past });

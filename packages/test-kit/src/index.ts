@@ -3,7 +3,7 @@
 // Servers and clients
 export { startTestServer } from './test-server.js';
 export type { TestServer } from './test-server.js';
-export { openRawSocket } from './raw-socket.js';
+export { openRawSocket, openRawSocketWith } from './raw-socket.js';
 export type { RawSocket } from './raw-socket.js';
 
 // Waiting

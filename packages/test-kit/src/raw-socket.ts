@@ -13,8 +13,13 @@ export interface RawSocket {
   waitFor(match: (message: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
 }
 
-export async function openRawSocket(baseUrl: string, sessionId: string, token: string): Promise<RawSocket> {
-  const query = new URLSearchParams({ sessionId, token, protocol: '1' });
+export function openRawSocket(baseUrl: string, sessionId: string, token: string): Promise<RawSocket> {
+  return openRawSocketWith(baseUrl, { sessionId, token });
+}
+
+/** Like `openRawSocket` with any query, e.g. a resume: `{ sessionId, resume, resumeToken, rx }`. */
+export async function openRawSocketWith(baseUrl: string, params: Record<string, string>): Promise<RawSocket> {
+  const query = new URLSearchParams({ protocol: '1', ...params });
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/ws?${query.toString()}`);
   const messages: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();

@@ -1,3 +1,4 @@
+import type { ConnectionState } from '../connection-states.js';
 import type { DisconnectReason } from '../disconnect-reasons.js';
 import type { ErrorCode } from '../error-codes.js';
 import type { LivenessTimers } from '../liveness-timers.js';
@@ -13,6 +14,8 @@ export interface ConnectionInfo {
   data: string;
   /** Milliseconds since the epoch, when the connection joined. */
   creationTime: number;
+  /** What it is doing now; `active` unless it announced otherwise or went silent. */
+  state: ConnectionState;
 }
 
 /** First message on a new socket: who you are, who is here, and the timers in force. */
@@ -25,6 +28,41 @@ export interface WelcomeMessage {
   /** Everyone else already in the session, oldest first. */
   connections: ConnectionInfo[];
   timers: LivenessTimers;
+  /**
+   * Secret for resuming this connection on a new socket within the grace period. Frames after this
+   * message are numbered 1, 2, … for the resume bookkeeping.
+   */
+  resumeToken: string;
+  /** When this connect replaced an earlier connection of the same client: what it had processed. */
+  previous?: { connectionId: string; lastRequestId: number };
+}
+
+/**
+ * First message on a socket that resumed an existing connection. Frames up to `seq` that the client
+ * had not processed follow at once; `dropped` signals were lost to the away-buffer cap.
+ */
+export interface ResumedMessage {
+  type: 'resumed';
+  connectionId: string;
+  /** Number of the last frame queued for this connection (what the client's count becomes). */
+  seq: number;
+  /** Request ids up to this one were processed; the client re-sends only later ones. */
+  lastRequestId: number;
+  dropped: number;
+}
+
+/** A peer's state changed (background, interrupted, reconnecting, suspended, active again). */
+export interface ConnectionStateChangedMessage {
+  type: 'connectionStateChanged';
+  connectionId: string;
+  state: ConnectionState;
+  reason: string;
+}
+
+/** Signals for this connection were dropped while it was away, because its buffer was full. */
+export interface SignalsDroppedMessage {
+  type: 'signalsDropped';
+  count: number;
 }
 
 export interface ConnectionCreatedMessage {
@@ -75,6 +113,9 @@ export interface DisconnectedMessage {
 
 export type ServerMessage =
   | WelcomeMessage
+  | ResumedMessage
+  | ConnectionStateChangedMessage
+  | SignalsDroppedMessage
   | ConnectionCreatedMessage
   | ConnectionDestroyedMessage
   | SignalDeliveryMessage

@@ -1,16 +1,23 @@
 import type { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, closeCodeForReason, parseSessionId, randomId, type DisconnectReason } from '@vigil/protocol';
+import { PROTOCOL_VERSION, closeCodeForReason, parseSessionId, randomId, type DisconnectReason, type WelcomeMessage } from '@vigil/protocol';
 import type { TokenGrant } from '../client-token.js';
 import { Connection, encodeMessage } from '../connection.js';
 import { RateLimiter, type RateLimit } from '../rate-limiter.js';
 import type { ServerContext } from '../server-context.js';
 import { dispatchFrame } from './dispatch.js';
 
+export interface AttachOptions {
+  rateLimit: RateLimit;
+  maxReplayBytes: number;
+  /** What the client's previous connection had processed, when this connect replaces it. */
+  previous?: { connectionId: string; lastRequestId: number } | undefined;
+}
+
 /**
- * Turns an authenticated socket into a session member: welcome (who you are, who is here, timers),
- * presence for the others, message dispatch, liveness, and exactly one exit.
+ * Turns an authenticated socket into a new session member: welcome (who you are, who is here, the
+ * timers, the resume token), presence for the others, dispatch and liveness.
  */
-export function attachSocket(ctx: ServerContext, socket: WebSocket, grant: TokenGrant, rateLimit: RateLimit): Connection {
+export function attachNewConnection(ctx: ServerContext, socket: WebSocket, grant: TokenGrant, options: AttachOptions): Connection {
   const nowMs = ctx.clock.now();
   const connection = new Connection({
     id: randomId(),
@@ -19,44 +26,61 @@ export function attachSocket(ctx: ServerContext, socket: WebSocket, grant: Token
     data: grant.data,
     nowMs,
     socket,
-    limiter: new RateLimiter(rateLimit, nowMs),
+    limiter: new RateLimiter(options.rateLimit, nowMs),
+    maxReplayBytes: options.maxReplayBytes,
   });
   const mediaMode = parseSessionId(grant.sessionId)?.mediaMode ?? 'relayed';
   const existing = ctx.registry.join(connection, mediaMode);
-  ctx.registry.sendTo(
-    connection,
-    encodeMessage({
-      type: 'welcome',
-      protocol: PROTOCOL_VERSION,
-      sessionId: grant.sessionId,
-      mediaMode,
-      connection: connection.info(),
-      connections: existing.map((c) => c.info()),
-      timers: ctx.timers,
-    }),
-  );
+  const welcome: WelcomeMessage = {
+    type: 'welcome',
+    protocol: PROTOCOL_VERSION,
+    sessionId: grant.sessionId,
+    mediaMode,
+    connection: connection.info(),
+    connections: existing.map((c) => c.info()),
+    timers: ctx.timers,
+    resumeToken: connection.resumeToken,
+  };
+  if (options.previous) {
+    welcome.previous = options.previous;
+  }
+  // The welcome is not numbered: frame counting for resume starts after it.
+  socket.send(encodeMessage(welcome), { binary: false });
   ctx.liveness.watch(connection);
-  const dispatch = { registry: ctx.registry, log: ctx.log, now: () => ctx.clock.now() };
+  bindSocket(ctx, connection, socket);
+  return connection;
+}
 
+/** Gives an existing connection its new socket after a resume (the token was checked by the caller). */
+export function attachResumedConnection(ctx: ServerContext, socket: WebSocket, connection: Connection, rx: number): void {
+  ctx.grace.resume(connection, socket, rx);
+  bindSocket(ctx, connection, socket);
+}
+
+function bindSocket(ctx: ServerContext, connection: Connection, socket: WebSocket): void {
+  let violated = false;
   socket.on('message', (raw, isBinary) => {
-    if (connection.destroyedReason) {
+    if (connection.destroyedReason || connection.socket !== socket) {
       return;
     }
     ctx.liveness.heard(connection);
-    dispatchFrame(dispatch, connection, raw as Buffer, isBinary);
+    dispatchFrame(ctx, connection, raw as Buffer, isBinary);
   });
-  let violated = false;
   socket.on('close', () => {
-    // A socket that closes without `disconnect` left unannounced, unless the server cut it for
-    // breaking the protocol (oversize frame, bad UTF-8, bad framing).
-    const reason: DisconnectReason = violated ? 'forceDisconnected' : 'networkDisconnected';
-    ctx.registry.destroy(connection, reason);
+    if (connection.socket !== socket) {
+      return; // replaced by a resumed socket, or already detached
+    }
+    if (violated) {
+      // The server cut it for breaking the protocol (oversize frame, bad UTF-8, bad framing).
+      ctx.registry.destroy(connection, 'forceDisconnected');
+    } else {
+      ctx.grace.goAway(connection, 'socketClosed');
+    }
   });
   socket.on('error', (err: Error & { code?: string }) => {
     violated = err.code?.startsWith('WS_ERR_') ?? false;
     ctx.log.warn('socket error', { connection: connection.id, code: err.code ?? 'unknown', error: err.message });
   });
-  return connection;
 }
 
 /** Tells the client why it is being removed, then closes its socket with the matching code. */

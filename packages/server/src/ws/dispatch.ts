@@ -1,20 +1,16 @@
 import { VigilError, isVigilError, parseClientMessage, type ClientMessage, type ServerMessage } from '@vigil/protocol';
 import { encodeMessage, type Connection } from '../connection.js';
-import type { Logger } from '../logger.js';
-import type { SessionRegistry } from '../session-registry.js';
+import type { ServerContext } from '../server-context.js';
 import { deliverSignal, prepareSignal } from '../signal-relay.js';
 
-export interface DispatchContext {
-  registry: SessionRegistry;
-  log: Logger;
-  now: () => number;
-}
+/** Messages that are not requests: never rate limited, never de-duplicated. */
+const UNLIMITED = new Set(['ping', 'received', 'disconnect']);
 
 /**
  * Handles one inbound frame of an authenticated connection. Every request gets exactly one `ack` or
  * `error`; nothing a client sends can throw out of here.
  */
-export function dispatchFrame(ctx: DispatchContext, connection: Connection, raw: Buffer | string, isBinary: boolean): void {
+export function dispatchFrame(ctx: ServerContext, connection: Connection, raw: Buffer | string, isBinary: boolean): void {
   if (isBinary) {
     reply(ctx, connection, errorMessage(new VigilError('MESSAGE_BINARY')));
     return;
@@ -27,8 +23,18 @@ export function dispatchFrame(ctx: DispatchContext, connection: Connection, raw:
     return;
   }
   const message = parsed.message;
-  if (message.type !== 'ping' && message.type !== 'disconnect' && !connection.limiter.take(ctx.now())) {
-    reply(ctx, connection, errorMessage(new VigilError('RATE_LIMITED'), message.id));
+  const id = 'id' in message ? message.id : undefined;
+  if (id !== undefined) {
+    // Request ids only grow on a connection. A lower or equal id is a request re-sent after a resume
+    // that was already processed; its reply is in the replayed frames, so answering again would
+    // deliver it twice.
+    if (id <= connection.lastRequestId) {
+      return;
+    }
+    connection.lastRequestId = id;
+  }
+  if (!UNLIMITED.has(message.type) && !connection.limiter.take(ctx.clock.now())) {
+    reply(ctx, connection, errorMessage(new VigilError('RATE_LIMITED'), id));
     return;
   }
   try {
@@ -38,14 +44,26 @@ export function dispatchFrame(ctx: DispatchContext, connection: Connection, raw:
     if (!isVigilError(err)) {
       ctx.log.error('dispatchFrame() failed', { connection: connection.id, type: message.type, error: String(err) });
     }
-    reply(ctx, connection, errorMessage(error, 'id' in message ? message.id : undefined));
+    reply(ctx, connection, errorMessage(error, id));
   }
 }
 
-function handle(ctx: DispatchContext, connection: Connection, message: ClientMessage): void {
+function handle(ctx: ServerContext, connection: Connection, message: ClientMessage): void {
   switch (message.type) {
     case 'ping':
+      if (message.rx !== undefined) {
+        connection.replay.ack(message.rx);
+      }
       reply(ctx, connection, message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t });
+      return;
+    case 'received':
+      connection.replay.ack(message.rx);
+      return;
+    case 'lifecycle':
+      ctx.grace.announce(connection, message.state, message.reason ?? 'app');
+      if (message.id !== undefined) {
+        reply(ctx, connection, { type: 'ack', id: message.id });
+      }
       return;
     case 'signal': {
       const session = ctx.registry.get(connection.sessionId);
@@ -87,7 +105,7 @@ function handle(ctx: DispatchContext, connection: Connection, message: ClientMes
   }
 }
 
-function reply(ctx: DispatchContext, connection: Connection, message: ServerMessage): void {
+function reply(ctx: ServerContext, connection: Connection, message: ServerMessage): void {
   ctx.registry.sendTo(connection, encodeMessage(message));
 }
 

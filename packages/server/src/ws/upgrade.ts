@@ -2,29 +2,71 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, VigilError, isVigilError } from '@vigil/protocol';
 import { verifyClientToken, type TokenGrant } from '../client-token.js';
+import type { Connection } from '../connection.js';
+import { secretsEqual } from '../secret-compare.js';
 import type { ServerContext } from '../server-context.js';
 
 export const WS_PATH = '/v1/ws';
 
+/** What an upgrade asks for: a new connection (with a verified token) or a resume of an existing one. */
+export type UpgradeRequest =
+  | { kind: 'join'; grant: TokenGrant; previous?: { connectionId: string; lastRequestId: number } }
+  | { kind: 'resume'; connection: Connection; rx: number };
+
 /**
- * Authenticates a WebSocket upgrade request from its query (`sessionId`, `token`, `protocol`), before
- * any upgrade happens. Throws a `VigilError` the caller answers with an HTTP status.
+ * Authenticates a WebSocket upgrade request from its query, before any upgrade happens. A join needs
+ * `sessionId` and `token`; a resume needs `sessionId`, `resume` (the connection id), `resumeToken` and
+ * `rx` (frames processed) — no token, so a resume works even after the token expired. Throws a
+ * `VigilError` the caller answers with an HTTP status.
  */
-export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): TokenGrant {
+export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): UpgradeRequest {
   const url = new URL(req.url ?? '/', 'http://vigil.invalid');
   if (url.pathname.replace(/\/+/g, '/') !== WS_PATH) {
     throw new VigilError('NOT_FOUND', `WebSocket endpoint is ${WS_PATH}.`);
   }
-  const protocol = Number(url.searchParams.get('protocol') ?? PROTOCOL_VERSION);
+  const query = url.searchParams;
+  const protocol = Number(query.get('protocol') ?? PROTOCOL_VERSION);
   if (!Number.isInteger(protocol) || protocol < MIN_PROTOCOL_VERSION || protocol > PROTOCOL_VERSION) {
     throw new VigilError('PROTOCOL_UNSUPPORTED');
   }
-  return verifyClientToken(
-    url.searchParams.get('token') ?? '',
-    url.searchParams.get('sessionId') ?? '',
-    ctx.projects,
-    ctx.nowSeconds(),
-  );
+  const sessionId = query.get('sessionId') ?? '';
+  const resumeId = query.get('resume');
+  if (resumeId !== null) {
+    return { kind: 'resume', ...findResumable(ctx, sessionId, resumeId, query.get('resumeToken') ?? '', query.get('rx') ?? '0') };
+  }
+  const grant = verifyClientToken(query.get('token') ?? '', sessionId, ctx.projects, ctx.nowSeconds());
+  const previousId = query.get('previous');
+  const previous = previousId === null ? undefined : claimPrevious(ctx, sessionId, previousId, query.get('previousToken') ?? '');
+  return previous ? { kind: 'join', grant, previous } : { kind: 'join', grant };
+}
+
+function findResumable(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string, rxText: string): { connection: Connection; rx: number } {
+  const rx = Number(rxText);
+  if (!/^\d{1,15}$/.test(rxText) || !Number.isSafeInteger(rx)) {
+    throw new VigilError('REQUEST_INVALID', 'rx must be the number of frames processed.');
+  }
+  const connection = ctx.registry.get(sessionId)?.connections.get(connectionId);
+  if (!connection || connection.destroyedReason) {
+    throw new VigilError('RESUME_FAILED');
+  }
+  if (!secretsEqual(connection.resumeToken, resumeToken)) {
+    throw new VigilError('RESUME_TOKEN_INVALID');
+  }
+  return { connection, rx };
+}
+
+/**
+ * A client rejoining after its grace names its old connection, proving ownership with the old resume
+ * token. If that connection is somehow still here, the client has moved on: it is removed now (no
+ * ghost beside the new one). Either way the client learns which of its requests were processed.
+ */
+function claimPrevious(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string): { connectionId: string; lastRequestId: number } | undefined {
+  const live = ctx.registry.get(sessionId)?.connections.get(connectionId);
+  if (live && !live.destroyedReason && secretsEqual(live.resumeToken, resumeToken)) {
+    ctx.registry.destroy(live, 'networkDisconnected');
+  }
+  const lastRequestId = ctx.departed.claim(connectionId, sessionId, resumeToken);
+  return lastRequestId === undefined ? undefined : { connectionId, lastRequestId };
 }
 
 /** Answers a refused upgrade with a plain HTTP response carrying `{code, message}`, then closes. */
@@ -42,6 +84,6 @@ export function refuseUpgrade(socket: Duplex, err: unknown): void {
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' };
   return texts[status] ?? 'Error';
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from '../main.js';
+
+const code = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+});
+if (code !== undefined) {
+  process.exitCode = code;
+}

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import { createConsoleLogger, createServer, LogLevels, type LogLevel, type VigilServer } from '@vigil/server';
+import { resolveCredentials } from '../credentials.js';
+import { createDemoHandler } from '../demo-routes.js';
+import { UsageError, type CommandIo } from './io.js';
+
+export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-key KEY --api-secret SECRET] [--no-demo]
+            [--log-level debug|info|warn|error] [--heartbeat-interval-ms N] [--heartbeat-timeout-ms N]
+            [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
+  Runs the Vigil server (in-memory state) with the demo page and /vigil-client.js.`;
+
+const TIMER_FLAGS = {
+  'heartbeat-interval-ms': 'heartbeatIntervalMs',
+  'heartbeat-timeout-ms': 'heartbeatTimeoutMs',
+  'network-grace-ms': 'networkGraceMs',
+  'suspend-grace-ms': 'suspendGraceMs',
+} as const;
+
+/** Starts the server and resolves with it; the caller decides how long it runs. */
+export async function runServe(argv: string[], io: CommandIo): Promise<VigilServer> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: io.env['PORT'] ?? '4000' },
+      host: { type: 'string', default: io.env['HOST'] ?? '127.0.0.1' },
+      'api-key': { type: 'string' },
+      'api-secret': { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: io.env['VIGIL_LOG_LEVEL'] ?? 'info' },
+      'shutdown-timeout-ms': { type: 'string', default: '10000' },
+      ...Object.fromEntries(Object.keys(TIMER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--port must be 0-65535 (got ${values.port})`);
+  }
+  const level = values['log-level'] as string;
+  if (!Object.hasOwn(LogLevels, level)) {
+    throw new UsageError(`--log-level must be one of ${Object.keys(LogLevels).join(', ')}`);
+  }
+  const timers: Record<string, number> = {};
+  for (const [flag, name] of Object.entries(TIMER_FLAGS)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (typeof raw === 'string') {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value <= 0) {
+        throw new UsageError(`--${flag} must be a positive integer (milliseconds)`);
+      }
+      timers[name] = value;
+    }
+  }
+  const credentials = resolveCredentials({ apiKey: values['api-key'], apiSecret: values['api-secret'] }, io.env, io.cwd);
+  const logger = createConsoleLogger(level as LogLevel, (line) => io.stderr(`${line}\n`));
+  let server: VigilServer;
+  try {
+    server = await createServer({
+      apiKey: credentials.apiKey,
+      apiSecret: credentials.apiSecret,
+      port,
+      host: values.host,
+      timers,
+      logger,
+      httpHandler: createDemoHandler(credentials.apiKey, credentials.apiSecret, { demo: !values['no-demo'] }),
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${port} is in use on ${values.host}: pick another with --port`);
+    }
+    if (err instanceof TypeError) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
+  const from = credentials.source === 'generated' ? `generated, saved in ${credentials.file}` : credentials.source === 'file' ? `from ${credentials.file}` : `from ${credentials.source}`;
+  io.stdout(
+    [
+      `Vigil is running at ${server.url}`,
+      `  API key:    ${credentials.apiKey}`,
+      `  API secret: ${credentials.apiSecret}   (${from})`,
+      values['no-demo'] ? '  Demo:       disabled' : `  Demo:       ${server.url}/?session=demo`,
+      `  Client SDK: ${server.url}/vigil-client.js`,
+      `  OpenTok SDK: new OpenTok('${credentials.apiKey}', '<secret>', '${server.url}')`,
+      '',
+    ].join('\n'),
+  );
+  return server;
+}
+
+/** Stops on SIGTERM / SIGINT: clients are told `serverShutdown` and the process exits by the deadline. */
+export function stopOnSignals(server: VigilServer, io: CommandIo, shutdownTimeoutMs = 10_000): void {
+  const stop = (signal: string): void => {
+    io.stderr(`${signal}: shutting down\n`);
+    const deadline = setTimeout(() => process.exit(1), shutdownTimeoutMs);
+    deadline.unref();
+    void server.close({ retryAfterMs: 5_000 }).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runServe } from '@vigil/cli';
+import { launchChromium } from '@vigil/test-kit';
+
+test('two Chromium pages on the demo see each other and exchange a signal', async (t) => {
+  const out: string[] = [];
+  const server = await runServe(['--port', '0', '--log-level', 'warn'], {
+    stdout: (s) => out.push(s),
+    stderr: () => {},
+    env: {},
+    cwd: mkdtempSync(join(tmpdir(), 'vigil-demo-')),
+  });
+  t.after(() => server.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+
+  const pages = await Promise.all(
+    ['Ann', 'Ben'].map(async (name) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (err) => assert.fail(`page error on ${name}: ${err.message}`));
+      await page.goto(`${server.url}/?session=room-1&name=${name}`);
+      return page;
+    }),
+  );
+  const [ann, ben] = pages as [(typeof pages)[0], (typeof pages)[0]];
+  for (const page of pages) {
+    await page.waitForFunction(() => document.querySelectorAll('#presence li').length === 2, undefined, { timeout: 10_000 });
+    const names = await page.$$eval('#presence li', (items) => items.map((li) => li.textContent ?? '').sort());
+    assert.ok(names.some((n) => n.startsWith('Ann')) && names.some((n) => n.startsWith('Ben')), names.join());
+  }
+  await ann.fill('#chat-input', 'hello from Ann');
+  await ann.click('#send');
+  await ben.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('Ann: hello from Ann'), undefined, { timeout: 10_000 });
+
+  await ben.click('#leave');
+  await ann.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('Ben left (clientDisconnected)'), undefined, { timeout: 10_000 });
+  assert.equal(await ann.$$eval('#presence li', (items) => items.length), 1);
+});
+
+test('the browser build imports as an ES module with no bundler: /vigil-client.js', async (t) => {
+  const server = await runServe(['--port', '0', '--no-demo', '--log-level', 'warn'], {
+    stdout: () => {},
+    stderr: () => {},
+    env: { VIGIL_API_KEY: '47000123', VIGIL_API_SECRET: 'a-test-secret-of-enough-length' },
+    cwd: tmpdir(),
+  });
+  t.after(() => server.close());
+  const response = await fetch(`${server.url}/vigil-client.js`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /javascript/);
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  // Any page of the server's origin will do; the demo is off, so use an error page.
+  await page.goto(`${server.url}/v1/info`);
+  const exported = await page.evaluate(async () => {
+    const sdk = (await import('/vigil-client.js' as string)) as Record<string, unknown>;
+    return Object.keys(sdk).sort();
+  });
+  assert.ok(exported.includes('initSession') && exported.includes('VigilError'), exported.join());
+  assert.equal((await fetch(`${server.url}/`)).status, 404, 'no demo page with --no-demo');
+});
