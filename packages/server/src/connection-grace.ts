@@ -69,16 +69,15 @@ export class ConnectionGrace {
     }
     connection.socket = socket;
     const wasAway = connection.away;
-    // Confirm what the client says it has; replay the rest. A count from the future is ignored.
-    connection.replay.ack(Math.min(rx, connection.replay.seq));
-    const pending = connection.replay.after(rx);
+    // Confirm what the client says it has; replay the rest, then what waited while it was away.
+    const pending = connection.replay.takeReplay(Math.min(rx, connection.replay.seq));
     const dropped = connection.replay.takeDropped();
     socket.send(
       encodeMessage({
         type: 'resumed',
         connectionId: connection.id,
-        seq: connection.replay.seq,
         lastRequestId: connection.lastRequestId,
+        replayed: pending.length,
         dropped,
       }),
       { binary: false },

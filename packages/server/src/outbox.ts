@@ -1,34 +1,30 @@
 import type { Connection } from './connection.js';
 
 /**
- * Delivers frames to a connection. Every frame is numbered and kept in the connection's replay buffer
- * until the client confirms it, so a socket that dies with frames in flight, or a client that is away,
- * loses nothing within the grace. Memory stays bounded: a connected reader that falls more than the
- * cap behind is reported through `onOverflow` (the server treats it as silent), and while a client is
- * away the oldest signals make room for newer frames, counted as dropped.
+ * Delivers frames to a connection through its replay buffer, so a socket that dies with frames in
+ * flight, or a client that is away, loses nothing within the grace. Memory stays bounded: a connected
+ * reader whose unconfirmed frames pass the cap is reported through `onOverflow` (the server treats it as
+ * silent), and a client that is away gets its oldest signals dropped, counted, when the cap is reached.
  */
 export class Outbox {
   /** Called when a connected reader's unconfirmed frames exceed the cap. */
   onOverflow: (connection: Connection) => void = () => {};
 
+  /** Returns false when the frame was not delivered nor kept (destroyed, or a dropped signal). */
   send(connection: Connection, bytes: Buffer, droppable = false): boolean {
     if (connection.destroyedReason) {
       return false;
     }
-    const { replay } = connection;
-    if (!connection.away && replay.wouldOverflow(bytes.length)) {
+    if (!connection.away && connection.replay.wouldOverflow(bytes.length)) {
       this.onOverflow(connection);
     }
-    if (connection.away || !connection.socket) {
-      if (!replay.makeRoom(bytes.length) && droppable) {
-        return false;
-      }
-      replay.push(bytes, droppable);
-      return true;
+    const socket = connection.socket;
+    if (connection.away || !socket) {
+      return connection.replay.wait(bytes, droppable);
     }
-    replay.push(bytes, droppable);
-    if (connection.socket.readyState === 1 /* OPEN */) {
-      connection.socket.send(bytes, { binary: false });
+    connection.replay.sent(bytes);
+    if (socket.readyState === 1 /* OPEN */) {
+      socket.send(bytes, { binary: false });
     }
     return true;
   }

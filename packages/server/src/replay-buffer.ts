@@ -1,22 +1,30 @@
 /**
- * Every frame sent to one connection, kept until the client confirms it (`rx`, the count of frames it
- * has processed). When a socket dies with frames in flight, or while the client is away, the frames
- * after the client's count are replayed on resume: nothing lost, nothing twice.
+ * What a connection has been sent and not yet confirmed, and what is waiting for it while it is away.
+ * Frames on a connection are numbered 1, 2, … in the order the client receives them; the client reports
+ * how many it has processed (`rx`). After a socket dies, the numbered frames after `rx` are replayed and
+ * the waiting ones are numbered and sent behind them, so the count stays contiguous: nothing lost,
+ * nothing twice.
  *
- * Frames are numbered per connection (1, 2, …). Entries hold references to buffers shared by a whole
- * fan-out, so the memory cost is the entry, not a copy. The byte cap bounds a frozen or absent reader.
+ * Entries hold references to buffers shared by a whole fan-out, so the cost is the entry, not a copy.
+ * The byte cap bounds a frozen or absent reader: while away, the oldest waiting signals make room for
+ * newer frames and are counted as dropped; frames already sent are never dropped (the client may have
+ * them, and a gap would break the count).
  */
 export interface ReplayEntry {
   seq: number;
   bytes: Buffer;
-  /** Signals may be dropped when the cap is hit while away; presence and replies never are. */
+}
+
+interface WaitingEntry {
+  bytes: Buffer;
   droppable: boolean;
 }
 
 export class ReplayBuffer {
   readonly #maxBytes: number;
-  #entries: ReplayEntry[] = [];
+  #sent: ReplayEntry[] = [];
   #head = 0;
+  #waiting: WaitingEntry[] = [];
   #bytes = 0;
   #seq = 0;
   #dropped = 0;
@@ -25,92 +33,103 @@ export class ReplayBuffer {
     this.#maxBytes = maxBytes;
   }
 
-  /** Number of the last frame queued. */
+  /** Number of the last frame sent. */
   get seq(): number {
     return this.#seq;
   }
 
+  /** Bytes held: sent but unconfirmed, plus waiting. */
   get bytes(): number {
     return this.#bytes;
   }
 
-  get length(): number {
-    return this.#entries.length - this.#head;
+  get unconfirmed(): number {
+    return this.#sent.length - this.#head;
   }
 
-  /** Signals dropped since the last `takeDropped()`. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Signals dropped since the last call. */
   takeDropped(): number {
     const dropped = this.#dropped;
     this.#dropped = 0;
     return dropped;
   }
 
-  /** True when one more frame of `size` bytes would exceed the cap. */
   wouldOverflow(size: number): boolean {
     return this.#bytes + size > this.#maxBytes;
   }
 
-  push(bytes: Buffer, droppable: boolean): number {
+  /** Records a frame being sent now; returns its number. */
+  sent(bytes: Buffer): number {
     this.#seq += 1;
-    this.#entries.push({ seq: this.#seq, bytes, droppable });
+    this.#sent.push({ seq: this.#seq, bytes });
     this.#bytes += bytes.length;
     return this.#seq;
   }
 
   /**
-   * Makes room for `size` bytes by dropping the oldest droppable frames (signals to a client that is
-   * away). Returns false when even that is not enough.
+   * Keeps a frame for a client that is away. When the cap is reached the oldest waiting signals are
+   * dropped to make room; a signal that still does not fit is dropped itself. Returns false if dropped.
    */
-  makeRoom(size: number): boolean {
-    if (!this.wouldOverflow(size)) {
-      return true;
+  wait(bytes: Buffer, droppable: boolean): boolean {
+    if (this.wouldOverflow(bytes.length)) {
+      this.#waiting = this.#waiting.filter((entry) => {
+        if (entry.droppable && this.wouldOverflow(bytes.length)) {
+          this.#bytes -= entry.bytes.length;
+          this.#dropped += 1;
+          return false;
+        }
+        return true;
+      });
     }
-    const kept: ReplayEntry[] = [];
-    for (let i = this.#head; i < this.#entries.length; i += 1) {
-      const entry = this.#entries[i] as ReplayEntry;
-      if (entry.droppable && this.wouldOverflow(size)) {
-        this.#bytes -= entry.bytes.length;
-        this.#dropped += 1;
-      } else {
-        kept.push(entry);
-      }
+    if (droppable && this.wouldOverflow(bytes.length)) {
+      this.#dropped += 1;
+      return false;
     }
-    this.#entries = kept;
-    this.#head = 0;
-    return !this.wouldOverflow(size);
+    this.#waiting.push({ bytes, droppable });
+    this.#bytes += bytes.length;
+    return true;
   }
 
-  /** Forgets frames the client has confirmed (`rx` ≥ their number). Ignores counts from the future. */
-  ack(rx: number): void {
+  /** Forgets frames the client has processed (`rx` ≥ their number). Ignores counts from the future. */
+  confirm(rx: number): void {
     if (!Number.isSafeInteger(rx) || rx > this.#seq) {
       return;
     }
-    while (this.#head < this.#entries.length && (this.#entries[this.#head] as ReplayEntry).seq <= rx) {
-      this.#bytes -= (this.#entries[this.#head] as ReplayEntry).bytes.length;
+    while (this.#head < this.#sent.length && (this.#sent[this.#head] as ReplayEntry).seq <= rx) {
+      this.#bytes -= (this.#sent[this.#head] as ReplayEntry).bytes.length;
       this.#head += 1;
     }
     // Compact now and then so the array does not grow without bound.
-    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
-      this.#entries = this.#entries.slice(this.#head);
+    if (this.#head > 1024 && this.#head * 2 > this.#sent.length) {
+      this.#sent = this.#sent.slice(this.#head);
       this.#head = 0;
     }
   }
 
-  /** Frames after `rx`, oldest first. */
-  after(rx: number): ReplayEntry[] {
-    const out: ReplayEntry[] = [];
-    for (let i = this.#head; i < this.#entries.length; i += 1) {
-      const entry = this.#entries[i] as ReplayEntry;
-      if (entry.seq > rx) {
-        out.push(entry);
-      }
+  /**
+   * For a resume from `rx`: the sent frames after it, then the waiting frames, now numbered. The caller
+   * writes them all, in this order, to the new socket.
+   */
+  takeReplay(rx: number): ReplayEntry[] {
+    this.confirm(rx);
+    const out = this.#sent.slice(this.#head).filter((entry) => entry.seq > rx);
+    for (const entry of this.#waiting) {
+      this.#bytes -= entry.bytes.length;
+      const seq = this.sent(entry.bytes);
+      out.push({ seq, bytes: entry.bytes });
     }
+    this.#waiting = [];
     return out;
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#sent = [];
     this.#head = 0;
+    this.#waiting = [];
     this.#bytes = 0;
   }
 }

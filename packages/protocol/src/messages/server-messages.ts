@@ -38,14 +38,14 @@ export interface WelcomeMessage {
 }
 
 /**
- * First message on a socket that resumed an existing connection. Frames up to `seq` that the client
- * had not processed follow at once; `dropped` signals were lost to the away-buffer cap.
+ * First message on a socket that resumed an existing connection (not counted itself). The frames the
+ * client had not processed follow at once, `replayed` of them, numbered on from the client's `rx`;
+ * `dropped` signals were lost to the away-buffer cap (a `signalsDropped` frame follows too).
  */
 export interface ResumedMessage {
   type: 'resumed';
   connectionId: string;
-  /** Number of the last frame queued for this connection (what the client's count becomes). */
-  seq: number;
+  replayed: number;
   /** Request ids up to this one were processed; the client re-sends only later ones. */
   lastRequestId: number;
   dropped: number;

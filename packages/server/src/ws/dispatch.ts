@@ -52,12 +52,12 @@ function handle(ctx: ServerContext, connection: Connection, message: ClientMessa
   switch (message.type) {
     case 'ping':
       if (message.rx !== undefined) {
-        connection.replay.ack(message.rx);
+        connection.replay.confirm(message.rx);
       }
       reply(ctx, connection, message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t });
       return;
     case 'received':
-      connection.replay.ack(message.rx);
+      connection.replay.confirm(message.rx);
       return;
     case 'lifecycle':
       ctx.grace.announce(connection, message.state, message.reason ?? 'app');
