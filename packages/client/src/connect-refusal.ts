@@ -2,17 +2,18 @@ import { VigilError } from '@vigil/protocol';
 
 /**
  * A browser cannot see the HTTP status of a refused WebSocket upgrade, so after a failed connect the
- * SDK asks the server why, with the same token. An unreachable server is `CONNECT_FAILED`.
+ * SDK asks the server why, with the same query (token, or resume credentials). An unreachable server
+ * is `CONNECT_FAILED`.
  */
-export async function explainRefusal(baseUrl: string, sessionId: string, token: string): Promise<VigilError> {
+export async function explainRefusal(baseUrl: string, query: Record<string, string>): Promise<VigilError> {
   try {
     const response = await fetch(`${baseUrl}/v1/connect-check`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId, token }),
+      body: JSON.stringify(query),
     });
     if (response.ok) {
-      return new VigilError('CONNECT_FAILED', 'The server accepted the token but the WebSocket could not open.');
+      return new VigilError('CONNECT_FAILED', 'The server accepted the request but the WebSocket could not open.');
     }
     return VigilError.fromWire((await response.json()) as { code?: unknown; message?: unknown });
   } catch (cause) {

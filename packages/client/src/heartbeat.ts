@@ -1,25 +1,35 @@
 import type { LivenessTimers } from '@vigil/protocol';
 import type { ClientClock } from './clock.js';
 
+export interface HeartbeatHooks {
+  /** Sends a heartbeat (the session adds its frame count). */
+  send: () => void;
+  /** The server has been silent for `heartbeatTimeoutMs`: the link is gone. */
+  silent: () => void;
+  /** A timer fired far too late: the process was stopped (suspended) and has just resumed. */
+  resumedFromSuspension: (gapMs: number) => void;
+}
+
 /**
- * Sends an application heartbeat every `heartbeatIntervalMs` and notices when the server has been
- * silent for `heartbeatTimeoutMs` (every ping gets a pong, so silence means the link is gone).
+ * Sends an application heartbeat every `heartbeatIntervalMs`, notices when the server has been silent
+ * for `heartbeatTimeoutMs` (every ping gets a pong), and notices a large clock gap — the sign of a
+ * process that was stopped by the OS, whose socket may now be a zombie.
  */
 export class Heartbeat {
   readonly #clock: ClientClock;
   readonly #timers: LivenessTimers;
-  readonly #send: () => void;
-  readonly #silent: () => void;
+  readonly #hooks: HeartbeatHooks;
   #lastHeardAt: number;
+  #scheduledAt: number;
   #handle: unknown;
   #stopped = false;
 
-  constructor(clock: ClientClock, timers: LivenessTimers, hooks: { send: () => void; silent: () => void }) {
+  constructor(clock: ClientClock, timers: LivenessTimers, hooks: HeartbeatHooks) {
     this.#clock = clock;
     this.#timers = timers;
-    this.#send = hooks.send;
-    this.#silent = hooks.silent;
+    this.#hooks = hooks;
     this.#lastHeardAt = clock.now();
+    this.#scheduledAt = clock.now();
     this.#schedule();
   }
 
@@ -33,6 +43,7 @@ export class Heartbeat {
   }
 
   #schedule(): void {
+    this.#scheduledAt = this.#clock.now();
     this.#handle = this.#clock.setTimeout(() => this.#beat(), this.#timers.heartbeatIntervalMs);
   }
 
@@ -40,12 +51,26 @@ export class Heartbeat {
     if (this.#stopped) {
       return;
     }
-    if (this.#clock.now() - this.#lastHeardAt >= this.#timers.heartbeatTimeoutMs) {
+    const now = this.#clock.now();
+    const late = now - this.#scheduledAt - this.#timers.heartbeatIntervalMs;
+    if (late > this.#timers.heartbeatTimeoutMs) {
+      // Silence measured across a suspension says nothing about the link; probe it instead.
+      this.#lastHeardAt = now;
+      this.#send();
+      this.#schedule();
+      this.#hooks.resumedFromSuspension(late);
+      return;
+    }
+    if (now - this.#lastHeardAt >= this.#timers.heartbeatTimeoutMs) {
       this.stop();
-      this.#silent();
+      this.#hooks.silent();
       return;
     }
     this.#send();
     this.#schedule();
+  }
+
+  #send(): void {
+    this.#hooks.send();
   }
 }

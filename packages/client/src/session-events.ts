@@ -1,4 +1,4 @@
-import type { DisconnectReason, VigilError } from '@vigil/protocol';
+import type { ConnectionState, DisconnectReason, VigilError } from '@vigil/protocol';
 import type { Connection } from './connection.js';
 
 export interface SignalEvent {
@@ -16,6 +16,17 @@ export type SessionEvents = {
   connectionDestroyed: { connection: Connection; reason: DisconnectReason };
   signal: SignalEvent;
   sessionDisconnected: { reason: DisconnectReason };
+  /** The link dropped; the SDK is resuming the same connection (or rejoining after the grace). */
+  sessionReconnecting: Record<string, never>;
+  /**
+   * Back. `rejoined: false` — the same connection resumed, nothing was lost. `rejoined: true` — the
+   * grace had ended, so the SDK joined again with a new connection (`previousConnectionId` was yours).
+   */
+  sessionReconnected: { rejoined: boolean; previousConnectionId?: string };
+  /** A peer's state changed: background, interrupted, reconnecting, suspended, or active again. */
+  connectionStateChanged: { connection: Connection; state: ConnectionState; reason: string };
+  /** Signals sent to you while you were away were dropped because the server's buffer was full. */
+  signalsDropped: { count: number };
   /** An app listener threw; the SDK carried on. */
   exception: { error: unknown; event: string };
   /** A server error not tied to a request. */

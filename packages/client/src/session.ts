@@ -2,21 +2,23 @@ import {
   PROTOCOL_VERSION,
   VigilError,
   isDisconnectReason,
-  reasonForCloseCode,
+  isVigilError,
   type DisconnectReason,
   type LivenessTimers,
+  type ResumedMessage,
   type ServerMessage,
   type WelcomeMessage,
 } from '@vigil/protocol';
 import { systemClock, type ClientClock } from './clock.js';
 import { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
-import { explainRefusal } from './connect-refusal.js';
 import { Heartbeat } from './heartbeat.js';
 import { PendingRequests } from './pending-requests.js';
+import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import type { SessionEvents } from './session-events.js';
 import { checkSignalOptions, type SignalOptions } from './signal-options.js';
-import { resolveWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
+import { openLink, type SocketLink } from './socket-link.js';
+import type { WebSocketConstructor } from './websocket-like.js';
 
 export interface SessionOptions {
   /** The Vigil server's base URL (`http://127.0.0.1:4000`). Defaults to the page's origin in a browser. */
@@ -25,6 +27,10 @@ export interface SessionOptions {
   WebSocket?: WebSocketConstructor;
   /** How long connect and each request may take before failing. Default 10 000 ms. */
   requestTimeoutMs?: number;
+  /** Asked for a fresh token when rejoining after the grace finds the old one expired. */
+  tokenProvider?: () => string | Promise<string>;
+  /** Reconnect tuning, or `false` to end the session on the first lost link. */
+  reconnect?: ReconnectOptions | false;
   clock?: ClientClock;
 }
 
@@ -32,11 +38,20 @@ export const SessionStates = {
   disconnected: 'disconnected',
   connecting: 'connecting',
   connected: 'connected',
+  reconnecting: 'reconnecting',
 } as const;
 export type SessionState = (typeof SessionStates)[keyof typeof SessionStates];
 
+/** Close codes after which the server will not take the connection back. */
+const FINAL_CLOSE_CODES = new Set([4000, 4001, 4003, 4004, 4005, 4010, 1008, 1009]);
+/** Report the frame count at least this often, so the server can forget what was delivered. */
+const CONFIRM_EVERY_FRAMES = 64;
+const PROBE_DEADLINE_MS = 1_500;
+
 /**
  * A Vigil session, shaped like OpenTok's: connect with a token, see who is here, signal, disconnect.
+ * When the link drops it resumes the same connection (nothing lost, nothing twice), or after the
+ * server's grace rejoins with a new one, on its own.
  *
  * @example
  * const session = initSession(apiKey, sessionId, { url: 'http://127.0.0.1:4000' });
@@ -50,15 +65,21 @@ export class Session extends Emitter<SessionEvents> {
   #state: SessionState = 'disconnected';
   #connection: Connection | undefined;
   readonly #connections = new Map<string, Connection>();
-  #socket: WebSocketLike | undefined;
+  #link: SocketLink | undefined;
   #timers: LivenessTimers | undefined;
-  readonly #baseUrl: string;
-  readonly #WebSocket: WebSocketConstructor | undefined;
-  readonly #clock: ClientClock;
-  readonly #requestTimeoutMs: number;
-  readonly #requests: PendingRequests;
+  #token = '';
+  #resumeToken = '';
+  /** Frames processed on the current connection (after its welcome); what resume replays from. */
+  #rx = 0;
+  #rxConfirmed = 0;
   #heartbeat: Heartbeat | undefined;
   #leaving: DisconnectReason | undefined;
+  #probe: unknown;
+  #lastHeard = 0;
+  readonly #options: SessionOptions;
+  readonly #baseUrl: string;
+  readonly #clock: ClientClock;
+  readonly #requests: PendingRequests;
 
   constructor(apiKey: string, sessionId: string, options: SessionOptions = {}) {
     super();
@@ -70,14 +91,13 @@ export class Session extends Emitter<SessionEvents> {
     }
     this.apiKey = String(apiKey);
     this.sessionId = sessionId;
+    this.#options = options;
     this.#baseUrl = resolveBaseUrl(options.url);
-    this.#WebSocket = options.WebSocket;
     this.#clock = options.clock ?? systemClock;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#requests = new PendingRequests(this.#clock, this.#requestTimeoutMs);
+    this.#requests = new PendingRequests(this.#clock, options.requestTimeoutMs ?? 10_000);
   }
 
-  /** `connecting`, `connected` or `disconnected`. */
+  /** `connecting`, `connected`, `reconnecting` or `disconnected`. */
   get state(): SessionState {
     return this.#state;
   }
@@ -101,91 +121,75 @@ export class Session extends Emitter<SessionEvents> {
    * Joins the session with a token from the app server. Resolves once you are in and know who else is;
    * rejects with a `VigilError` whose code says why (e.g. `TOKEN_EXPIRED`, `CONNECT_FAILED`).
    */
-  connect(token: string): Promise<void> {
+  async connect(token: string): Promise<void> {
     if (typeof token !== 'string' || token === '') {
-      return Promise.reject(new TypeError('connect(token): token must be a non-empty string'));
+      throw new TypeError('connect(token): token must be a non-empty string');
     }
     if (this.#state !== 'disconnected') {
-      return Promise.reject(new VigilError('ALREADY_CONNECTED'));
+      throw new VigilError('ALREADY_CONNECTED');
     }
     this.#state = 'connecting';
     this.#leaving = undefined;
-    return new Promise<void>((resolve, reject) => {
-      const query = new URLSearchParams({ sessionId: this.sessionId, token, protocol: String(PROTOCOL_VERSION) });
-      const wsUrl = `${this.#baseUrl.replace(/^http/, 'ws')}/v1/ws?${query.toString()}`;
-      let socket: WebSocketLike;
-      try {
-        socket = new (resolveWebSocket(this.#WebSocket))(wsUrl);
-      } catch (err) {
-        this.#state = 'disconnected';
-        reject(err instanceof TypeError ? err : new VigilError('CONNECT_FAILED', undefined, { cause: err }));
-        return;
+    this.#token = token;
+    try {
+      const { link, first } = await this.#open({ sessionId: this.sessionId, token });
+      if (first.type !== 'welcome') {
+        link.close(4000, 'unexpected');
+        throw new VigilError('CONNECT_FAILED', 'The server did not welcome the connection.');
       }
-      this.#socket = socket;
-      let settled = false;
-      const timeout = this.#clock.setTimeout(() => fail(new VigilError('CONNECT_FAILED', 'Timed out connecting.')), this.#requestTimeoutMs);
-      const fail = (error: VigilError): void => {
-        if (settled) {
-          return;
-        }
-        settled = true;
-        this.#clock.clearTimeout(timeout);
-        this.#detach(socket);
-        this.#state = 'disconnected';
-        reject(error);
-      };
-      socket.onmessage = (event: { data: unknown }) => {
-        const message = parseServerMessage(event.data);
-        if (!settled && message?.type === 'welcome') {
-          settled = true;
-          this.#clock.clearTimeout(timeout);
-          this.#onWelcome(message);
-          resolve();
-        } else if (message) {
-          this.#onMessage(message);
-        }
-      };
-      socket.onclose = (event: { code: number }) => {
-        if (!settled) {
-          void explainRefusal(this.#baseUrl, this.sessionId, token).then(fail);
-          return;
-        }
-        this.#onClosed(event.code);
-      };
-      socket.onerror = () => {
-        // A close event always follows; that is where the outcome is decided.
-      };
-    });
+      this.#welcome(first);
+      this.#adopt(link);
+      this.emit('sessionConnected', { connection: this.#connection as Connection, connections: this.connections });
+    } catch (err) {
+      this.#state = 'disconnected';
+      throw err;
+    }
   }
 
   /**
    * Sends a signal to everyone (you included) or to one connection. Resolves when the server accepted
-   * it; rejects with a `VigilError` (`SIGNAL_DATA_TOO_LONG`, `CONNECTION_NOT_FOUND`, `NOT_CONNECTED`…).
+   * it. While reconnecting it is queued and sent on return, unless `retryAfterReconnect: false`.
+   * Rejects with a `VigilError` (`SIGNAL_DATA_TOO_LONG`, `CONNECTION_NOT_FOUND`, `NOT_CONNECTED`…).
    */
   async signal(options: SignalOptions): Promise<void> {
     const { signalType, data, to } = checkSignalOptions(options);
-    await this.#request(to === undefined ? { type: 'signal', signalType, data } : { type: 'signal', signalType, data, to });
+    const body = to === undefined ? { type: 'signal', signalType, data } : { type: 'signal', signalType, data, to };
+    await this.#request(body, options.retryAfterReconnect !== false);
   }
 
   /** Removes another connection from the session. Needs a moderator token (`NOT_PERMITTED` otherwise). */
   async forceDisconnect(connection: Connection | string): Promise<void> {
     const connectionId = typeof connection === 'string' ? connection : connection.connectionId;
-    await this.#request({ type: 'forceDisconnect', connectionId });
+    await this.#request({ type: 'forceDisconnect', connectionId }, false);
+  }
+
+  /**
+   * Checks the link now (after the app resumed, or the network came back): a ping with a short
+   * deadline; a zombie socket is replaced at once instead of after the heartbeat timeout.
+   */
+  checkConnection(): void {
+    if (this.#state !== 'connected' || !this.#link || this.#probe !== undefined) {
+      return;
+    }
+    const link = this.#link;
+    const heardBefore = this.#lastHeard;
+    this.#sendPing();
+    this.#probe = this.#clock.setTimeout(() => {
+      this.#probe = undefined;
+      if (this.#link === link && this.#lastHeard === heardBefore) {
+        this.#linkLost(link);
+      }
+    }, PROBE_DEADLINE_MS);
   }
 
   /** Leaves the session; `sessionDisconnected { reason: 'clientDisconnected' }` follows. Safe to repeat. */
   disconnect(): void {
-    const socket = this.#socket;
-    if (!socket || this.#state === 'disconnected') {
+    if (this.#state === 'disconnected') {
       return;
     }
     this.#leaving = 'clientDisconnected';
-    if (socket.readyState === 1) {
-      socket.send(JSON.stringify({ type: 'disconnect' }));
-    }
-    socket.close(4000, 'clientDisconnected');
-    // Do not wait for the server: the app asked to leave, so the session is over now.
-    this.#onClosed(4000);
+    this.#link?.send('{"type":"disconnect"}');
+    this.#finish('clientDisconnected');
   }
 
   protected override onListenerError(error: unknown, event: string): void {
@@ -196,38 +200,79 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('exception', { error, event });
   }
 
-  async #request(body: Record<string, unknown>): Promise<void> {
-    const socket = this.#socket;
-    if (this.#state !== 'connected' || !socket || socket.readyState !== 1) {
+  async #request(body: Record<string, unknown>, queueWhileAway: boolean): Promise<void> {
+    const away = this.#state === 'reconnecting';
+    if (this.#state !== 'connected' && !(away && queueWhileAway)) {
       throw new VigilError('NOT_CONNECTED');
     }
-    const { id, done } = this.#requests.open();
-    socket.send(JSON.stringify({ ...body, id }));
+    const { text, done } = this.#requests.open(body);
+    if (!away) {
+      this.#link?.send(text);
+    }
     await done;
   }
 
-  #onWelcome(welcome: WelcomeMessage): void {
+  #open(query: Record<string, string>): Promise<{ link: SocketLink; first: ServerMessage }> {
+    return openLink({
+      baseUrl: this.#baseUrl,
+      query: { protocol: String(PROTOCOL_VERSION), ...query },
+      WebSocket: this.#options.WebSocket,
+      clock: this.#clock,
+      timeoutMs: this.#options.requestTimeoutMs ?? 10_000,
+    });
+  }
+
+  /** Takes a fresh connection's identity and roster from its welcome. */
+  #welcome(welcome: WelcomeMessage): void {
     this.#state = 'connected';
     this.#timers = welcome.timers;
+    this.#resumeToken = welcome.resumeToken;
+    this.#rx = 0;
+    this.#rxConfirmed = 0;
     this.#connection = new Connection(welcome.connection);
     this.#connections.clear();
     for (const info of welcome.connections) {
       this.#connections.set(info.id, new Connection(info));
     }
     this.#connections.set(this.#connection.connectionId, this.#connection);
-    this.#heartbeat = new Heartbeat(this.#clock, welcome.timers, {
-      send: () => this.#socket?.readyState === 1 && this.#socket.send('{"type":"ping"}'),
-      silent: () => {
-        this.#leaving = 'networkDisconnected';
-        this.#socket?.close(4002, 'networkDisconnected');
-        this.#onClosed(4002);
-      },
+  }
+
+  /** Makes `link` the live one: frames flow to the session, heartbeats start. */
+  #adopt(link: SocketLink): void {
+    this.#link = link;
+    this.#lastHeard = this.#clock.now();
+    this.#heartbeat?.stop();
+    this.#heartbeat = new Heartbeat(this.#clock, this.#timers as LivenessTimers, {
+      send: () => this.#sendPing(),
+      silent: () => this.#linkLost(link),
+      resumedFromSuspension: () => this.checkConnection(),
     });
-    this.emit('sessionConnected', { connection: this.#connection, connections: this.connections });
+    link.attach(
+      (message) => this.#onFrame(link, message),
+      (code) => this.#onClose(link, code),
+    );
+  }
+
+  #sendPing(): void {
+    this.#rxConfirmed = this.#rx;
+    this.#link?.send(`{"type":"ping","rx":${this.#rx}}`);
+  }
+
+  #onFrame(link: SocketLink, message: ServerMessage): void {
+    if (link !== this.#link) {
+      return;
+    }
+    this.#rx += 1;
+    this.#lastHeard = this.#clock.now();
+    this.#heartbeat?.heard();
+    if (this.#rx - this.#rxConfirmed >= CONFIRM_EVERY_FRAMES) {
+      this.#rxConfirmed = this.#rx;
+      link.send(`{"type":"received","rx":${this.#rx}}`);
+    }
+    this.#onMessage(message);
   }
 
   #onMessage(message: ServerMessage): void {
-    this.#heartbeat?.heard();
     switch (message.type) {
       case 'connectionCreated': {
         const connection = new Connection(message.connection);
@@ -243,6 +288,14 @@ export class Session extends Emitter<SessionEvents> {
         }
         return;
       }
+      case 'connectionStateChanged': {
+        const connection = this.#connections.get(message.connectionId);
+        if (connection) {
+          connection.state = message.state;
+          this.emit('connectionStateChanged', { connection, state: message.state, reason: message.reason });
+        }
+        return;
+      }
       case 'signal': {
         const from = message.from === null ? null : (this.#connections.get(message.from) ?? null);
         const event = { type: message.signalType, data: message.data, from };
@@ -250,6 +303,9 @@ export class Session extends Emitter<SessionEvents> {
         this.emit(`signal:${message.signalType}`, event);
         return;
       }
+      case 'signalsDropped':
+        this.emit('signalsDropped', { count: message.count });
+        return;
       case 'ack':
         this.#requests.settle(message.id);
         return;
@@ -263,43 +319,177 @@ export class Session extends Emitter<SessionEvents> {
         return;
       }
       case 'disconnected':
-        this.#leaving = isDisconnectReason(message.reason) ? message.reason : 'networkDisconnected';
-        return;
-      case 'pong':
-      case 'welcome':
+        this.#leaving = isDisconnectReason(message.reason) ? message.reason : 'forceDisconnected';
         return;
       default:
-        // A newer server may send messages this SDK does not know; ignoring them keeps it working.
+        // pong, or a message from a newer server this SDK does not know: nothing to do.
         return;
     }
   }
 
-  #onClosed(code: number): void {
-    const socket = this.#socket;
-    if (this.#state === 'disconnected' || !socket) {
+  #onClose(link: SocketLink, code: number): void {
+    if (link !== this.#link) {
       return;
     }
-    this.#detach(socket);
-    const reason = this.#leaving ?? reasonForCloseCode(code);
+    if (this.#leaving) {
+      this.#finish(this.#leaving);
+    } else if (FINAL_CLOSE_CODES.has(code)) {
+      this.#finish(code === 4004 ? 'tokenExpired' : code === 4005 ? 'serverShutdown' : code === 4003 ? 'suspended' : 'forceDisconnected');
+    } else {
+      this.#linkLost(link);
+    }
+  }
+
+  /** The link is gone without a goodbye: resume, or end the session if reconnecting is off. */
+  #linkLost(link: SocketLink): void {
+    if (link !== this.#link || this.#state !== 'connected') {
+      return;
+    }
+    link.close(4002, 'lost');
+    this.#link = undefined;
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
+    if (this.#options.reconnect === false) {
+      this.#finish('networkDisconnected');
+      return;
+    }
+    this.#state = 'reconnecting';
+    this.#requests.pause();
+    this.emit('sessionReconnecting', {});
+    void this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    const policy = new ReconnectPolicy(this.#clock, this.#options.reconnect || {});
+    for (let attempt = 0; attempt < 10_000 && this.#state === 'reconnecting'; attempt += 1) {
+      const startedAt = this.#clock.now();
+      try {
+        const own = this.#connection as Connection;
+        const { link, first } = await this.#open({ sessionId: this.sessionId, resume: own.connectionId, resumeToken: this.#resumeToken, rx: String(this.#rx) });
+        if (this.#state !== 'reconnecting') {
+          link.close(4000, 'clientDisconnected');
+          return;
+        }
+        if (first.type === 'resumed') {
+          this.#resumed(link, first);
+          return;
+        }
+        link.close(4000, 'unexpected');
+      } catch (err) {
+        if (this.#state !== 'reconnecting') {
+          return;
+        }
+        if (isVigilError(err) && (err.code === 'RESUME_FAILED' || err.code === 'RESUME_TOKEN_INVALID')) {
+          await this.#rejoin(policy);
+          return;
+        }
+      }
+      policy.charge(startedAt, this.#options.requestTimeoutMs ?? 10_000);
+      const delay = policy.nextDelay();
+      if (delay === null) {
+        this.#finish('networkDisconnected');
+        return;
+      }
+      await policy.wait(delay, () => this.#state !== 'reconnecting');
+    }
+  }
+
+  #resumed(link: SocketLink, resumed: ResumedMessage): void {
+    this.#state = 'connected';
+    // Requests the server processed are answered in the replay; only later ones are sent again.
+    const resend = this.#requests.resumeAfter(resumed.lastRequestId);
+    this.#adopt(link);
+    for (const text of resend) {
+      link.send(text);
+    }
+    this.emit('sessionReconnected', { rejoined: false });
+  }
+
+  /** The grace ended: join again as a new connection, clean up what the old one had, re-send the rest. */
+  async #rejoin(policy: ReconnectPolicy): Promise<void> {
+    const previous = this.#connection as Connection;
+    for (let attempt = 0; attempt < 10_000 && this.#state === 'reconnecting'; attempt += 1) {
+      const startedAt = this.#clock.now();
+      try {
+        const { link, first } = await this.#open({
+          sessionId: this.sessionId,
+          token: this.#token,
+          previous: previous.connectionId,
+          previousToken: this.#resumeToken,
+        });
+        if (this.#state !== 'reconnecting' || first.type !== 'welcome') {
+          link.close(4000, 'clientDisconnected');
+          return;
+        }
+        const before = new Map(this.#connections);
+        this.#welcome(first);
+        for (const [id, connection] of before) {
+          if (connection !== previous && !this.#connections.has(id)) {
+            // They left while we were away. Their exit reason went with the old connection's frames.
+            this.emit('connectionDestroyed', { connection, reason: 'networkDisconnected' });
+          }
+        }
+        for (const [id, connection] of this.#connections) {
+          if (!before.has(id) && connection !== this.#connection) {
+            this.emit('connectionCreated', { connection });
+          }
+        }
+        this.#requests.settleUpTo(first.previous?.lastRequestId ?? 0);
+        const resend = this.#requests.resumeAfter(0);
+        this.#adopt(link);
+        for (const text of resend) {
+          link.send(text);
+        }
+        this.emit('sessionReconnected', { rejoined: true, previousConnectionId: previous.connectionId });
+        return;
+      } catch (err) {
+        if (this.#state !== 'reconnecting') {
+          return;
+        }
+        if (isVigilError(err) && err.code === 'TOKEN_EXPIRED') {
+          if (!this.#options.tokenProvider) {
+            this.#finish('tokenExpired');
+            return;
+          }
+          try {
+            this.#token = await this.#options.tokenProvider();
+            continue;
+          } catch {
+            this.#finish('tokenExpired');
+            return;
+          }
+        }
+        if (isVigilError(err) && err.code !== 'CONNECT_FAILED') {
+          this.#finish('networkDisconnected');
+          return;
+        }
+      }
+      policy.charge(startedAt, this.#options.requestTimeoutMs ?? 10_000);
+      const delay = policy.nextDelay();
+      if (delay === null) {
+        this.#finish('networkDisconnected');
+        return;
+      }
+      await policy.wait(delay, () => this.#state !== 'reconnecting');
+    }
+  }
+
+  #finish(reason: DisconnectReason): void {
+    if (this.#state === 'disconnected') {
+      return;
+    }
+    this.#link?.close(4000, reason);
+    this.#link = undefined;
     this.#state = 'disconnected';
     this.#heartbeat?.stop();
     this.#heartbeat = undefined;
+    if (this.#probe !== undefined) {
+      this.#clock.clearTimeout(this.#probe);
+      this.#probe = undefined;
+    }
     this.#requests.rejectAll(new VigilError('DISCONNECTED'));
     this.#connections.clear();
     this.emit('sessionDisconnected', { reason });
-  }
-
-  #detach(socket: WebSocketLike): void {
-    socket.onmessage = null;
-    socket.onclose = null;
-    socket.onerror = null;
-    socket.onopen = null;
-    if (socket.readyState <= 1) {
-      socket.close(4000, 'clientDisconnected');
-    }
-    if (this.#socket === socket) {
-      this.#socket = undefined;
-    }
   }
 }
 
@@ -312,18 +502,4 @@ function resolveBaseUrl(url: string | undefined): string {
     throw new TypeError(`initSession: url must start with http(s):// or ws(s):// (got ${base})`);
   }
   return base.replace(/^ws/, 'http').replace(/\/+$/, '');
-}
-
-function parseServerMessage(data: unknown): ServerMessage | undefined {
-  if (typeof data !== 'string') {
-    return undefined;
-  }
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
-      ? (value as ServerMessage)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

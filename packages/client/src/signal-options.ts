@@ -9,6 +9,8 @@ export interface SignalOptions {
   data?: string;
   /** One recipient; everyone in the session (you included) when absent. */
   to?: Connection | string;
+  /** Queue the signal while reconnecting and send it on return (default true), as in OpenTok. */
+  retryAfterReconnect?: boolean;
 }
 
 /** Checks a signal before it is sent, with the same codes the server would use. */

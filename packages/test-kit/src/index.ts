@@ -6,6 +6,10 @@ export type { TestServer } from './test-server.js';
 export { openRawSocket, openRawSocketWith } from './raw-socket.js';
 export type { RawSocket } from './raw-socket.js';
 
+// Faults
+export { FaultProxy, FaultModes } from './fault-proxy.js';
+export type { FaultMode } from './fault-proxy.js';
+
 // Waiting
 export { nextEvent, recordEvents, waitUntil } from './next-event.js';
 

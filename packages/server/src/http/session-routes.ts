@@ -1,6 +1,7 @@
 import { VigilError, createSessionId, type MediaMode } from '@vigil/protocol';
 import { verifyClientToken } from '../client-token.js';
 import { verifyProjectJwt } from '../rest-auth.js';
+import { findResumable } from '../ws/upgrade.js';
 import type { ServerContext } from '../server-context.js';
 import { parseBody, readBody, sendJson } from './respond.js';
 import type { Router } from './router.js';
@@ -42,7 +43,12 @@ export function addSessionRoutes(router: Router, ctx: ServerContext): void {
   // Browsers cannot read the HTTP status of a refused WebSocket upgrade; the client asks here instead.
   router.add('POST', '/v1/connect-check', async (req, res) => {
     const body = parseBody(await readBody(req, 16 * 1024), 'application/json');
-    const { sessionId, token } = body;
+    const { sessionId, token, resume, resumeToken, rx } = body;
+    if (typeof sessionId === 'string' && typeof resume === 'string') {
+      findResumable(ctx, sessionId, resume, String(resumeToken ?? ''), String(rx ?? '0'));
+      sendJson(res, 200, { ok: true, resumable: true });
+      return;
+    }
     if (typeof sessionId !== 'string' || typeof token !== 'string') {
       throw new VigilError('REQUEST_INVALID', 'Send {"sessionId": string, "token": string}.');
     }

@@ -40,7 +40,7 @@ export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): U
   return previous ? { kind: 'join', grant, previous } : { kind: 'join', grant };
 }
 
-function findResumable(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string, rxText: string): { connection: Connection; rx: number } {
+export function findResumable(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string, rxText: string): { connection: Connection; rx: number } {
   const rx = Number(rxText);
   if (!/^\d{1,15}$/.test(rxText) || !Number.isSafeInteger(rx)) {
     throw new VigilError('REQUEST_INVALID', 'rx must be the number of frames processed.');
