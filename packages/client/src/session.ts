@@ -3,6 +3,7 @@ import {
   VigilError,
   isDisconnectReason,
   isVigilError,
+  type AnnouncedState,
   type DisconnectReason,
   type LivenessTimers,
   type ResumedMessage,
@@ -13,6 +14,7 @@ import { systemClock, type ClientClock } from './clock.js';
 import { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import { Heartbeat } from './heartbeat.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import { PendingRequests } from './pending-requests.js';
 import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import type { SessionEvents } from './session-events.js';
@@ -31,6 +33,11 @@ export interface SessionOptions {
   tokenProvider?: () => string | Promise<string>;
   /** Reconnect tuning, or `false` to end the session on the first lost link. */
   reconnect?: ReconnectOptions | false;
+  /**
+   * In a browser, announce `background` when the page is hidden and probe the link when it comes
+   * back (default true). Set false to drive `announce()` and `checkConnection()` yourself.
+   */
+  pageLifecycle?: boolean;
   clock?: ClientClock;
 }
 
@@ -76,6 +83,8 @@ export class Session extends Emitter<SessionEvents> {
   #leaving: DisconnectReason | undefined;
   #probe: unknown;
   #lastHeard = 0;
+  #announced: { state: AnnouncedState; reason: string } = { state: 'active', reason: 'connected' };
+  #unwatchPage: (() => void) | undefined;
   readonly #options: SessionOptions;
   readonly #baseUrl: string;
   readonly #clock: ClientClock;
@@ -139,6 +148,10 @@ export class Session extends Emitter<SessionEvents> {
       }
       this.#welcome(first);
       this.#adopt(link);
+      if (this.#options.pageLifecycle !== false) {
+        this.#unwatchPage = watchPageLifecycle(this);
+      }
+      this.#reannounce();
       this.emit('sessionConnected', { connection: this.#connection as Connection, connections: this.connections });
     } catch (err) {
       this.#state = 'disconnected';
@@ -161,6 +174,23 @@ export class Session extends Emitter<SessionEvents> {
   async forceDisconnect(connection: Connection | string): Promise<void> {
     const connectionId = typeof connection === 'string' ? connection : connection.connectionId;
     await this.#request({ type: 'forceDisconnect', connectionId }, false);
+  }
+
+  /**
+   * Tells everyone what this client is doing: `background` (the app left the foreground; a silence
+   * that follows is a suspension), `interrupted` (e.g. a phone call took the audio), or `active`.
+   * Peers get `connectionStateChanged`. Kept across reconnects.
+   */
+  announce(state: AnnouncedState, reason: string): void {
+    if (state === this.#announced.state) {
+      return;
+    }
+    this.#announced = { state, reason };
+    if (this.#state === 'connected' || this.#state === 'reconnecting') {
+      this.#request({ type: 'lifecycle', state, reason }, true).catch(() => {
+        // Lost with the session; a rejoin announces the current state again.
+      });
+    }
   }
 
   /**
@@ -440,6 +470,7 @@ export class Session extends Emitter<SessionEvents> {
         for (const text of resend) {
           link.send(text);
         }
+        this.#reannounce();
         this.emit('sessionReconnected', { rejoined: true, previousConnectionId: previous.connectionId });
         return;
       } catch (err) {
@@ -474,10 +505,20 @@ export class Session extends Emitter<SessionEvents> {
     }
   }
 
+  /** A new connection starts `active` on the server; tell it if this client is not. */
+  #reannounce(): void {
+    const { state, reason } = this.#announced;
+    if (state !== 'active') {
+      this.#request({ type: 'lifecycle', state, reason }, true).catch(() => {});
+    }
+  }
+
   #finish(reason: DisconnectReason): void {
     if (this.#state === 'disconnected') {
       return;
     }
+    this.#unwatchPage?.();
+    this.#unwatchPage = undefined;
     this.#link?.close(4000, reason);
     this.#link = undefined;
     this.#state = 'disconnected';

@@ -176,12 +176,10 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     close(closeOptions = {}) {
       closed ??= (async () => {
         closing = true;
-        for (const connection of [...registry.allConnections()]) {
-          liveness.stop(connection);
-          grace.cancel(connection);
+        for (const connection of registry.allConnections()) {
           closeForReason(connection, 'serverShutdown', closeOptions.retryAfterMs);
-          registry.destroy(connection, 'serverShutdown');
         }
+        registry.destroyAll('serverShutdown');
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeIdleConnections();
         await new Promise<void>((resolve) => {

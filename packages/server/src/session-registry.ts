@@ -75,6 +75,22 @@ export class SessionRegistry {
     this.onDestroyed(connection, reason);
   }
 
+  /**
+   * Ends every connection at once (server shutdown). Each is told its own reason by `onDestroyed`;
+   * nobody is told about the others, since everyone is leaving — that would be O(n²) messages.
+   */
+  destroyAll(reason: DisconnectReason): void {
+    for (const session of this.#sessions.values()) {
+      for (const connection of session.connections.values()) {
+        if (!connection.destroyedReason) {
+          connection.destroyedReason = reason;
+          this.onDestroyed(connection, reason);
+        }
+      }
+    }
+    this.#sessions.clear();
+  }
+
   /** `droppable` frames (signals) may be dropped for a connection that is away and over its cap. */
   sendTo(connection: Connection, bytes: Buffer, droppable = false): boolean {
     return this.#outbox.send(connection, bytes, droppable);

@@ -25,7 +25,14 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** Launches one headless Chromium; close it with `browser.close()` (the test's `after`). */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
+/**
+ * Launches one headless Chromium; close it with `browser.close()` (the test's `after`). A `tag` is put on
+ * its command line so `processTreeByMarker(tag)` can find exactly this browser's processes.
+ */
+export async function launchChromium(options: { tag?: string } = {}): Promise<Browser> {
+  const args: string[] = [...CHROMIUM_ARGS];
+  if (options.tag) {
+    args.push(`--vigil-test-tag=${options.tag}`);
+  }
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
 }

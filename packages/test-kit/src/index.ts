@@ -18,3 +18,5 @@ export { ManualClock } from './manual-clock.js';
 
 // Browsers
 export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
+export { browserClientHandler } from './browser-client-page.js';
+export { processTreeByMarker, signalProcesses } from './process-tree.js';
