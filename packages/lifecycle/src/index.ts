@@ -107,3 +107,15 @@ export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { createLifecycleEngine, LifecycleEngine } from './engine.js';
 export type { LifecycleEngineOptions } from './engine.js';
+
+// Platform adapters
+export { createBrowserAdapter, isMobileBrowser } from './adapters/browser.js';
+export type { BrowserAdapter, BrowserAdapterOptions, BrowserEnvironment, TrackLike } from './adapters/browser.js';
+export { createReactNativeAdapter } from './adapters/react-native.js';
+export type {
+  ReactNativeAdapter,
+  ReactNativeAdapterOptions,
+  AppStateModule,
+  AudioSessionEvents,
+  NetworkEvents,
+} from './adapters/react-native.js';

@@ -13,8 +13,10 @@ export type { FaultMode } from './fault-proxy.js';
 // Waiting
 export { nextEvent, recordEvents, waitUntil } from './next-event.js';
 
-// Time
+// Time and devices
 export { ManualClock } from './manual-clock.js';
+export { IosSimulator } from './ios-simulator.js';
+export type { SimulatedAppState, PeerView } from './ios-simulator.js';
 
 // Browsers
 export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
