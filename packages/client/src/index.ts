@@ -21,6 +21,10 @@ export type { SignalOptions } from './signal-options.js';
 export { Connection } from './connection.js';
 export { Emitter } from './emitter.js';
 
+// Lifecycle
+export { LifecycleController } from './lifecycle-controller.js';
+export type { SessionLifecycleOptions, MediaEffectHandler, LifecycleSessionHooks } from './lifecycle-controller.js';
+
 // Platform
 export type { ClientClock } from './clock.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';

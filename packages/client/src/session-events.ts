@@ -25,6 +25,11 @@ export type SessionEvents = {
   sessionReconnected: { rejoined: boolean; previousConnectionId?: string };
   /** A peer's state changed: background, interrupted, reconnecting, suspended, or active again. */
   connectionStateChanged: { connection: Connection; state: ConnectionState; reason: string };
+  /**
+   * The app went to the background with no active publisher or subscriber: the OS will suspend it
+   * soon. The server will treat the silence as a suspension (peers see `suspended`, not a failure).
+   */
+  backgroundWithoutMedia: Record<string, never>;
   /** Signals sent to you while you were away were dropped because the server's buffer was full. */
   signalsDropped: { count: number };
   /** An app listener threw; the SDK carried on. */

@@ -14,7 +14,7 @@ import { systemClock, type ClientClock } from './clock.js';
 import { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import { Heartbeat } from './heartbeat.js';
-import { watchPageLifecycle } from './page-lifecycle.js';
+import { LifecycleController, type SessionLifecycleOptions } from './lifecycle-controller.js';
 import { PendingRequests } from './pending-requests.js';
 import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import type { SessionEvents } from './session-events.js';
@@ -34,10 +34,12 @@ export interface SessionOptions {
   /** Reconnect tuning, or `false` to end the session on the first lost link. */
   reconnect?: ReconnectOptions | false;
   /**
-   * In a browser, announce `background` when the page is hidden and probe the link when it comes
-   * back (default true). Set false to drive `announce()` and `checkConnection()` yourself.
+   * The lifecycle engine (lifecycle.md): in a browser it listens to the page by itself (a hidden phone
+   * page pauses the camera and announces `background`; a hidden desktop tab announces it but keeps the
+   * camera); elsewhere feed it with `session.lifecycle.send()`. `false` turns it off: drive
+   * `announce()` and `checkConnection()` yourself.
    */
-  pageLifecycle?: boolean;
+  lifecycle?: SessionLifecycleOptions | false;
   clock?: ClientClock;
 }
 
@@ -84,7 +86,7 @@ export class Session extends Emitter<SessionEvents> {
   #probe: unknown;
   #lastHeard = 0;
   #announced: { state: AnnouncedState; reason: string } = { state: 'active', reason: 'connected' };
-  #unwatchPage: (() => void) | undefined;
+  #lifecycle: LifecycleController | undefined;
   readonly #options: SessionOptions;
   readonly #baseUrl: string;
   readonly #clock: ClientClock;
@@ -121,6 +123,11 @@ export class Session extends Emitter<SessionEvents> {
     return [...this.#connections.values()];
   }
 
+  /** The lifecycle engine running in this session (undefined before connect or with `lifecycle: false`). */
+  get lifecycle(): LifecycleController | undefined {
+    return this.#lifecycle;
+  }
+
   /** The liveness timers the server announced at connect. */
   get timers(): Readonly<LivenessTimers> | undefined {
     return this.#timers;
@@ -148,8 +155,16 @@ export class Session extends Emitter<SessionEvents> {
       }
       this.#welcome(first);
       this.#adopt(link);
-      if (this.#options.pageLifecycle !== false) {
-        this.#unwatchPage = watchPageLifecycle(this);
+      if (this.#options.lifecycle !== false && !this.#lifecycle) {
+        this.#lifecycle = new LifecycleController(
+          {
+            announce: (state, reason) => this.announce(state, reason),
+            checkConnection: () => this.checkConnection(),
+            warn: () => this.emit('backgroundWithoutMedia', {}),
+          },
+          this.#options.lifecycle ?? {},
+          this.#clock,
+        );
       }
       this.#reannounce();
       this.emit('sessionConnected', { connection: this.#connection as Connection, connections: this.connections });
@@ -517,8 +532,8 @@ export class Session extends Emitter<SessionEvents> {
     if (this.#state === 'disconnected') {
       return;
     }
-    this.#unwatchPage?.();
-    this.#unwatchPage = undefined;
+    this.#lifecycle?.stop();
+    this.#lifecycle = undefined;
     this.#link?.close(4000, reason);
     this.#link = undefined;
     this.#state = 'disconnected';

@@ -151,3 +151,33 @@ test('network offline (socket open but silent) then online: the page resumes the
   await waitUntil(async () => (await events()).some((e) => e.data === 'while-offline'), 'signal after coming back', 15_000);
   assert.equal(await pageConnectionId(), pageId);
 });
+
+test('a phone page with no media going hidden: peers see background, the app is warned backgroundWithoutMedia', async (t) => {
+  const h = await startTestServer(t, { timers, httpHandler: browserClientHandler() });
+  const sessionId = h.newSessionId();
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const context = await browser.newContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148' });
+  const page = await context.newPage();
+  await page.goto(`${h.url}/test-page`);
+  const peer = await h.join(sessionId);
+  const background = nextEvent(peer, 'connectionStateChanged', { where: (e) => e.state === 'background', timeoutMs: 10_000 });
+  const policy = await page.evaluate(
+    async ({ apiKey, sessionId, token }) => {
+      const sdk = (await import('/vigil-client.js' as string)) as typeof import('@vigil/client');
+      const session = sdk.initSession(apiKey, sessionId);
+      const warnings: string[] = [];
+      (window as unknown as { __warnings: string[] }).__warnings = warnings;
+      session.on('backgroundWithoutMedia', () => warnings.push('backgroundWithoutMedia'));
+      await session.connect(token);
+      return session.lifecycle?.engine.state.options.policy;
+    },
+    { apiKey: h.apiKey, sessionId, token: h.token(sessionId) },
+  );
+  assert.equal(policy, 'mobile', 'a phone user agent gets the mobile policy');
+  await hide(page);
+  const changed = await background;
+  assert.equal(changed.reason, 'background');
+  const warnings = await page.evaluate(() => (window as unknown as { __warnings: string[] }).__warnings);
+  assert.deepEqual(warnings, ['backgroundWithoutMedia']);
+});

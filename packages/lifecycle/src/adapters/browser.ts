@@ -31,12 +31,12 @@ export interface BrowserAdapter {
 
 const MOBILE_UA = /\b(iPhone|iPad|iPod|Android)\b/i;
 
-/** Phone and tablet browsers, where the OS takes the camera away from a hidden page. */
+/**
+ * Phone and tablet browsers, where the OS takes the camera away from a hidden page. Either signal is
+ * enough: iOS Safari has no `userAgentData`, and device emulation changes only the user agent string.
+ */
 export function isMobileBrowser(navigator: BrowserEnvironment['navigator']): boolean {
-  if (navigator?.userAgentData?.mobile !== undefined) {
-    return navigator.userAgentData.mobile;
-  }
-  return MOBILE_UA.test(navigator?.userAgent ?? '');
+  return navigator?.userAgentData?.mobile === true || MOBILE_UA.test(navigator?.userAgent ?? '');
 }
 
 /**
