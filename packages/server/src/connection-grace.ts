@@ -13,7 +13,7 @@ export type AwayCause = 'silent' | 'socketClosed' | 'overflow';
  * resume token inside the grace takes the connection over; past the grace it is destroyed once, with
  * reason `suspended` or `networkDisconnected`. The grace counts from the last time the client was heard.
  */
-type GraceContext = Pick<ServerContext, 'registry' | 'liveness' | 'clock' | 'timers' | 'log' | 'timeline'>;
+type GraceContext = Pick<ServerContext, 'registry' | 'liveness' | 'clock' | 'timers' | 'log' | 'timeline' | 'metrics'>;
 
 export class ConnectionGrace {
   readonly #ctx: GraceContext;
@@ -41,6 +41,7 @@ export class ConnectionGrace {
     this.#setState(connection, state, cause);
     const graceMs = suspended ? timers.suspendGraceMs : timers.networkGraceMs;
     const remaining = Math.max(0, connection.lastHeardAt + graceMs - clock.now());
+    this.#ctx.metrics.wentAway(state);
     log.info('goAway()', { connection: connection.id, state, cause, graceLeftMs: remaining });
     connection.graceTimer = clock.setTimeout(() => {
       connection.graceTimer = undefined;
@@ -93,6 +94,7 @@ export class ConnectionGrace {
       // A numbered frame like any other, so it is replayed too if this socket dies as well.
       this.#ctx.registry.sendTo(connection, encodeMessage({ type: 'signalsDropped', count: dropped }));
     }
+    this.#ctx.metrics.resumed();
     log.info('resume()', { connection: connection.id, replayed: pending.length, dropped });
   }
 

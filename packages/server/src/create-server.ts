@@ -16,6 +16,8 @@ import type { ServerContext } from './server-context.js';
 import { sendError } from './http/respond.js';
 import { Router } from './http/router.js';
 import { addSessionRoutes } from './http/session-routes.js';
+import { addOpsRoutes } from './http/ops-routes.js';
+import { createServerMetrics } from './server-metrics.js';
 import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
 import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
@@ -78,7 +80,8 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   });
   const timeline = new ConnectionTimeline(() => clock.now());
   const departed = new DepartedConnections();
-  const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline });
+  const metrics = createServerMetrics(registry);
+  const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline, metrics });
   const ctx: ServerContext = {
     projects,
     registry,
@@ -89,10 +92,15 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     timeline,
     departed,
     grace,
+    metrics,
     nowSeconds: () => Math.floor(clock.now() / 1000),
   };
-  registry.onJoined = (connection) => timeline.record(connection, 'joined', connection.role);
+  registry.onJoined = (connection) => {
+    timeline.record(connection, 'joined', connection.role);
+    metrics.joined();
+  };
   registry.onDestroyed = (connection, reason) => {
+    metrics.destroyed(reason);
     liveness.stop(connection);
     grace.cancel(connection);
     timeline.record(connection, 'destroyed', reason);
@@ -107,6 +115,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
 
   const router = new Router();
   addSessionRoutes(router, ctx);
+  addOpsRoutes(router, ctx, metrics.metrics, () => !closing);
 
   const http = createHttpServer((req, res) => {
     void handleHttp(req, res).catch((err: unknown) => sendError(res, err, log));

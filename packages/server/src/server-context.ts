@@ -6,6 +6,7 @@ import type { Liveness } from './liveness.js';
 import type { Logger } from './logger.js';
 import type { ProjectDirectory } from './projects.js';
 import type { DepartedConnections } from './departed-connections.js';
+import type { ServerMetrics } from './server-metrics.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** What request and socket handlers share. Built once by `createServer`. */
@@ -22,5 +23,7 @@ export interface ServerContext {
   grace: ConnectionGrace;
   /** Exited connections a rejoining client may name, to learn what its last requests achieved. */
   departed: DepartedConnections;
+  /** Counters for `/metrics`. */
+  metrics: ServerMetrics;
   nowSeconds(): number;
 }

@@ -77,7 +77,7 @@ function handle(ctx: ServerContext, connection: Connection, message: ClientMessa
         data: message.data,
       });
       reply(ctx, connection, { type: 'ack', id: message.id });
-      deliverSignal(ctx.registry, session, plan);
+      ctx.metrics.signals(deliverSignal(ctx.registry, session, plan));
       return;
     }
     case 'forceDisconnect': {
