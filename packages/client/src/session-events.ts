@@ -1,5 +1,7 @@
-import type { ConnectionState, DisconnectReason, VigilError } from '@vigil/protocol';
+import type { ConnectionState, DisconnectReason, StreamDestroyedReason, StreamProperty, StreamPropertyReason, VideoDimensions, VigilError } from '@vigil/protocol';
 import type { Connection } from './connection.js';
+import type { Stream } from './stream.js';
+import type { InviteEvent } from './push-client.js';
 
 export interface SignalEvent {
   /** The signal's type ('' when none was given). */
@@ -12,6 +14,18 @@ export interface SignalEvent {
 /** Every event a `Session` emits, each with one payload object. Names follow OpenTok. */
 export type SessionEvents = {
   sessionConnected: { connection: Connection; connections: Connection[] };
+  /** Someone else's stream is up (also for each stream already there when you connect). */
+  streamCreated: { stream: Stream };
+  /** Someone else's stream ended: `unpublished`, `mediaStopped`, or its connection's exit reason. */
+  streamDestroyed: { stream: Stream; reason: StreamDestroyedReason };
+  /** A stream started or stopped sending audio or video, or its video size changed. */
+  streamPropertyChanged: {
+    stream: Stream;
+    changedProperty: StreamProperty;
+    oldValue: boolean | VideoDimensions | null;
+    newValue: boolean | VideoDimensions | null;
+    reason: StreamPropertyReason;
+  };
   connectionCreated: { connection: Connection };
   connectionDestroyed: { connection: Connection; reason: DisconnectReason };
   signal: SignalEvent;
@@ -32,6 +46,10 @@ export type SessionEvents = {
   backgroundWithoutMedia: Record<string, never>;
   /** Signals sent to you while you were away were dropped because the server's buffer was full. */
   signalsDropped: { count: number };
+  /** You were invited into a session (a call); see docs/push.md. */
+  invite: InviteEvent;
+  /** An invite you received was withdrawn. */
+  inviteCancelled: { inviteId: string; sessionId: string };
   /** An app listener threw; the SDK carried on. */
   exception: { error: unknown; event: string };
   /** A server error not tied to a request. */

@@ -16,8 +16,14 @@ import { Emitter } from './emitter.js';
 import { Heartbeat } from './heartbeat.js';
 import { LifecycleController, type SessionLifecycleOptions } from './lifecycle-controller.js';
 import { PendingRequests } from './pending-requests.js';
+import { PushClient, inviteEvent, type PushRegistrationOptions } from './push-client.js';
 import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import type { SessionEvents } from './session-events.js';
+import type { VideoTarget } from './media/video-element.js';
+import type { Publisher } from './publisher.js';
+import type { Stream } from './stream.js';
+import { StreamManager } from './stream-manager.js';
+import type { SubscribeOptions, Subscriber } from './subscriber.js';
 import { checkSignalOptions, type SignalOptions } from './signal-options.js';
 import { openLink, type SocketLink } from './socket-link.js';
 import type { WebSocketConstructor } from './websocket-like.js';
@@ -91,6 +97,21 @@ export class Session extends Emitter<SessionEvents> {
   readonly #baseUrl: string;
   readonly #clock: ClientClock;
   readonly #requests: PendingRequests;
+  /** Streams, publishers and subscribers (`stream-manager.ts`). */
+  readonly #media: StreamManager = new StreamManager({
+    request: (body) => this.#request(body, false),
+    send: (body) => {
+      if (this.#state === 'connected') {
+        this.#link?.send(JSON.stringify(body));
+      }
+    },
+    emit: (type, payload) => this.emit(type, payload),
+    connection: (id) => this.#connections.get(id),
+    ownConnectionId: () => this.#connection?.connectionId,
+    setTimeout: (fn, ms) => this.#clock.setTimeout(fn, ms),
+    clearTimeout: (handle) => this.#clock.clearTimeout(handle),
+  });
+  #push: PushClient | undefined;
 
   constructor(apiKey: string, sessionId: string, options: SessionOptions = {}) {
     super();
@@ -186,6 +207,78 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   /** Removes another connection from the session. Needs a moderator token (`NOT_PERMITTED` otherwise). */
+  /**
+   * Registers this device's push credentials for an identity, so it can be woken by a push when it
+   * is signalled or invited while suspended or gone (docs/push.md). Sent again after a rejoin.
+   */
+  registerPush(registration: PushRegistrationOptions): Promise<void> {
+    return this.#pushClient().registerPush(registration);
+  }
+
+  /** Signals every connection of `identity` in this session; pushes to its devices if none is live. */
+  signalIdentity(identity: string, options: { type?: string; data?: string } = {}): Promise<void> {
+    return this.#pushClient().signalIdentity(identity, options);
+  }
+
+  /** Invites `identity` into this session (a call: a VoIP push if it cannot be reached). Resolves with the invite id. */
+  invite(identity: string, data?: string, options?: { ttlMs?: number }): Promise<string> {
+    return this.#pushClient().invite(identity, data, options);
+  }
+
+  /** Withdraws an invite: over the invitee's live connection or a normal push, never a VoIP push. */
+  cancelInvite(inviteId: string): Promise<void> {
+    return this.#pushClient().cancelInvite(inviteId);
+  }
+
+  #pushClient(): PushClient {
+    this.#push ??= new PushClient(this, (body, queue) => this.#request(body, queue));
+    return this.#push;
+  }
+
+  /** Every stream in the session, yours included, oldest first. */
+  get streams(): Stream[] {
+    return this.#media.streams;
+  }
+
+  /**
+   * Publishes a publisher's media (see `initPublisher`). Resolves once everyone can subscribe (your
+   * publisher's `streamCreated`); rejects with a `VigilError` (`NOT_PERMITTED` for a subscriber
+   * token, `MEDIA_ACCESS_DENIED`, `STREAM_LIMIT_REACHED`, …).
+   */
+  publish(publisher: Publisher): Promise<void> {
+    return this.#media.publish(publisher);
+  }
+
+  /** Stops publishing; everyone gets `streamDestroyed` with reason `unpublished`. */
+  unpublish(publisher: Publisher): Promise<void> {
+    return this.#media.unpublish(publisher);
+  }
+
+  /**
+   * Receives a stream, rendered into a `<video>` appended to `target` (an element or its id). Resolves
+   * with the `Subscriber` once the server accepted; media follows (`connected`). Rejects with
+   * `STREAM_NOT_FOUND` when the stream has gone.
+   */
+  subscribe(stream: Stream, target?: VideoTarget, options: SubscribeOptions = {}): Promise<Subscriber> {
+    if (typeof stream !== 'object' || stream === null || typeof stream.streamId !== 'string') {
+      throw new TypeError('subscribe(stream): stream must be a Stream from streamCreated or session.streams');
+    }
+    return this.#media.subscribe(stream, target, options);
+  }
+
+  /** Stops receiving a stream; the subscriber emits `destroyed` with reason `unsubscribed`. */
+  unsubscribe(subscriber: Subscriber): Promise<void> {
+    return this.#media.unsubscribe(subscriber);
+  }
+
+  getPublisherForStream(stream: Stream): Publisher | undefined {
+    return this.#media.publisherForStream(stream.streamId);
+  }
+
+  getSubscribersForStream(stream: Stream): Subscriber[] {
+    return this.#media.subscribersForStream(stream.streamId);
+  }
+
   async forceDisconnect(connection: Connection | string): Promise<void> {
     const connectionId = typeof connection === 'string' ? connection : connection.connectionId;
     await this.#request({ type: 'forceDisconnect', connectionId }, false);
@@ -280,6 +373,7 @@ export class Session extends Emitter<SessionEvents> {
       this.#connections.set(info.id, new Connection(info));
     }
     this.#connections.set(this.#connection.connectionId, this.#connection);
+    this.#media.welcome(welcome);
   }
 
   /** Makes `link` the live one: frames flow to the session, heartbeats start. */
@@ -348,6 +442,23 @@ export class Session extends Emitter<SessionEvents> {
         this.emit(`signal:${message.signalType}`, event);
         return;
       }
+      case 'invite':
+        this.emit('invite', inviteEvent(message, this.#connections));
+        return;
+      case 'inviteCancelled':
+        this.emit('inviteCancelled', { inviteId: message.inviteId, sessionId: message.sessionId });
+        return;
+      case 'streamCreated':
+      case 'streamDestroyed':
+      case 'streamPropertyChanged':
+      case 'subscriberMedia':
+      case 'subscriptionCreated':
+      case 'subscriptionChanged':
+      case 'subscriptionDestroyed':
+      case 'sdp':
+      case 'ice':
+        this.#media.onMessage(message);
+        return;
       case 'signalsDropped':
         this.emit('signalsDropped', { count: message.count });
         return;
@@ -544,6 +655,7 @@ export class Session extends Emitter<SessionEvents> {
       this.#probe = undefined;
     }
     this.#requests.rejectAll(new VigilError('DISCONNECTED'));
+    this.#media.disconnected(reason);
     this.#connections.clear();
     this.emit('sessionDisconnected', { reason });
   }

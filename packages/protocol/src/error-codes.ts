@@ -39,6 +39,32 @@ export const ErrorCodes = {
   REQUEST_INVALID: { status: 400, message: 'The request body or parameters are invalid.' },
   REQUEST_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   NOT_IMPLEMENTED: { status: 501, message: 'Vigil does not serve this endpoint yet.' },
+  CONTENT_TYPE_UNSUPPORTED: { status: 415, message: 'Send the request body as application/json.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+
+  // Streams and media.
+  STREAM_NOT_FOUND: { status: 404, message: 'No such stream in this session (it may have been unpublished).' },
+  STREAM_ALREADY_PUBLISHED: { status: 409, message: 'A stream with this id is already published.' },
+  STREAM_LIMIT_REACHED: { status: 409, message: 'This connection already publishes as many streams as the server allows.' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'No such subscription to this stream.' },
+  SUBSCRIPTION_ALREADY_EXISTS: { status: 409, message: 'A subscription with this id already exists.' },
+  SUBSCRIPTION_LIMIT_REACHED: { status: 409, message: 'This connection already subscribes to as many streams as the server allows.' },
+  SDP_INVALID: { status: 400, message: 'The session description is malformed or offers nothing this server can use.' },
+  SDP_TOO_LARGE: { status: 413, message: 'The session description exceeds 64 KiB.' },
+  MEDIA_ACCESS_DENIED: { status: 403, message: 'Access to the camera or microphone was denied.' },
+  MEDIA_DEVICE_NOT_FOUND: { status: 404, message: 'The requested camera or microphone was not found.' },
+  MEDIA_CONNECTION_FAILED: { status: 502, message: 'The media connection could not be established.' },
+
+  // Push wake-up: identities, push registrations, invites.
+  IDENTITY_NOT_FOUND: { status: 404, message: 'Nobody with this identity is in the session, and it has no push registrations.' },
+  IDENTITY_MISMATCH: { status: 403, message: 'The client token names a different identity.' },
+  IDENTITY_REQUIRED: { status: 400, message: 'Name an identity (or connect with a token whose data names one).' },
+  PUSH_REGISTRATION_INVALID: { status: 400, message: 'The push token or subscription is malformed.' },
+  PUSH_REGISTRATION_NOT_FOUND: { status: 404, message: 'No such push registration.' },
+  PUSH_NOT_CONFIGURED: { status: 501, message: 'This server has no credentials for that push service.' },
+  INVITE_NOT_FOUND: { status: 404, message: 'No such invite (it may have expired or been cancelled).' },
+  INVITE_ID_IN_USE: { status: 409, message: 'An invite with this id already exists.' },
+  INVITE_DATA_TOO_LONG: { status: 413, message: 'Invite data exceeds 2 KB (it travels inside the push).' },
 
   // Client-side states.
   NOT_CONNECTED: { status: 409, message: 'The session is not connected.' },

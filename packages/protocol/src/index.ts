@@ -55,5 +55,47 @@ export type {
   PongMessage,
   DisconnectedMessage,
 } from './messages/server-messages.js';
+export {
+  StreamMessageSchemas,
+  PublishMessage,
+  UnpublishMessage,
+  UpdateStreamMessage,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  UpdateSubscriptionMessage,
+  SdpMessage,
+  IceMessage,
+} from './messages/stream-messages.js';
+export type {
+  StreamInfo,
+  StreamServerMessage,
+  StreamCreatedMessage,
+  StreamDestroyedMessage,
+  StreamPropertyChangedMessage,
+  SubscriptionCreatedMessage,
+  SubscriptionChangedMessage,
+  SubscriptionDestroyedMessage,
+  SdpDeliveryMessage,
+  IceDeliveryMessage,
+  SubscriberMediaMessage,
+} from './messages/stream-server-messages.js';
+export { VideoTypes, MediaLimits } from './streams.js';
+export type {
+  VideoType,
+  VideoDimensions,
+  IceServer,
+  IceCandidateInfo,
+  MediaKind,
+  StreamDestroyedReason,
+  StreamProperty,
+  StreamPropertyReason,
+  SubscriberMediaReason,
+} from './streams.js';
+export { checkSdp } from './sdp-check.js';
+export { PushMessageSchemas, RegisterPushMessage, SignalIdentityMessage, CreateInviteMessage, CancelInviteMessage, WebPushSubscriptionSchema } from './messages/push-messages.js';
+export type { PushClientMessage } from './messages/push-messages.js';
+export type { PushServerMessage, InviteMessage, InviteCancelledMessage } from './messages/push-server-messages.js';
+export { PushKinds, isPushKind, IDENTITY_PATTERN, INVITE_ID_PATTERN, PushLimits } from './push.js';
+export type { PushKind, WebPushSubscription } from './push.js';
 export { parseClientMessage } from './message-parser.js';
 export type { ParseResult } from './message-parser.js';

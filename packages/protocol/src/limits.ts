@@ -8,10 +8,12 @@ export const SignalLimits = {
 export const MAX_CONNECTION_DATA_LENGTH = 1024;
 
 /**
- * The largest frame the server accepts. A signal is the largest message: 8 KB of data plus its type and
- * envelope; JSON escaping can at worst grow data sixfold (`\u0000`), so allow for that.
+ * The largest frame the server accepts. A session description is the largest message: up to 64 KiB
+ * (`MediaLimits.maxSdpBytes`), which JSON escaping at most doubles (`\r\n`, quotes and backslashes take
+ * two bytes each; the other control characters are refused anyway), plus its envelope. A signal (8 KB
+ * of data, sixfold at worst as `\u0000`) fits too.
  */
-export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_FRAME_BYTES = 160 * 1024;
 
 /** Signal types are restricted like OpenTok's: letters, digits, '-', '_' and '~'. */
 export const SIGNAL_TYPE_PATTERN = /^[A-Za-z0-9\-_~]*$/;

@@ -6,17 +6,33 @@ import { systemClock, type Clock } from './clock.js';
 import { ConnectionGrace } from './connection-grace.js';
 import { ConnectionTimeline } from './connection-timeline.js';
 import { DepartedConnections } from './departed-connections.js';
+import { ExitedConnections } from './exited-connections.js';
 import { Liveness } from './liveness.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { ProjectDirectory } from './projects.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
 import { SessionRegistry } from './session-registry.js';
+import type { IceServer } from '@vigil/protocol';
+import type { MediaEngine, MediaEngineStats } from './media/routed/media-engine.js';
+import { WeriftEngine } from './media/routed/werift-engine.js';
+import type { WeriftNetworkOptions } from './media/routed/werift-peer.js';
+import { StreamService } from './streams/stream-service.js';
 import type { ServerContext } from './server-context.js';
 import { sendError } from './http/respond.js';
 import { Router } from './http/router.js';
 import { addSessionRoutes } from './http/session-routes.js';
+import { addSignalRoutes } from './http/signal-routes.js';
+import { addModerationRoutes } from './http/moderation-routes.js';
+import { addInspectRoutes } from './http/inspect-routes.js';
+import { addUnsupportedRoutes } from './http/unsupported-routes.js';
+import { addOpenApiRoute } from './http/openapi.js';
+import { answerClientError } from './http/client-error.js';
+import { requestUrl } from './http/request-url.js';
 import { addOpsRoutes } from './http/ops-routes.js';
+import { addPushRoutes } from './http/push-routes.js';
+import { createPushService } from './push/create-push-service.js';
+import type { PushOptions } from './push/push-options.js';
 import { createServerMetrics } from './server-metrics.js';
 import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
 import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
@@ -45,6 +61,16 @@ export interface ServerOptions {
   maxSendQueueBytes?: number;
   /** Extra HTTP handling (the CLI serves the demo and the browser client here); return true if handled. */
   httpHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** STUN/TURN servers clients use for their peer connections, sent in the welcome. Default none. */
+  iceServers?: IceServer[];
+  /** Streams one connection may publish at once (`STREAM_LIMIT_REACHED` beyond). Default 4. */
+  maxStreamsPerConnection?: number;
+  /** Routed sessions' forwarding unit. Default: werift, started on the first routed publish. */
+  mediaEngine?: MediaEngine;
+  /** Where the werift engine gathers its candidates (default: host addresses plus 127.0.0.1). */
+  routedNetwork?: WeriftNetworkOptions;
+  /** Push wake-up: APNs, FCM and Web Push credentials, stores and policy (docs/push.md). */
+  push?: PushOptions;
 }
 
 export interface VigilServer {
@@ -54,6 +80,8 @@ export interface VigilServer {
   readonly timers: Readonly<LivenessTimers>;
   /** Number of live connections across all sessions. */
   connectionCount(): number;
+  /** The routed media engine's counts (peer connections, tracks, packets); zeros before first use. */
+  mediaStats(): MediaEngineStats;
   /** Tells every client `serverShutdown` (with `retryAfterMs`), then stops. Idempotent. */
   close(options?: { retryAfterMs?: number }): Promise<void>;
 }
@@ -80,9 +108,21 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   });
   const timeline = new ConnectionTimeline(() => clock.now());
   const departed = new DepartedConnections();
+  const exited = new ExitedConnections();
   const metrics = createServerMetrics(registry);
   const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline, metrics });
+  const streams = new StreamService({
+    registry,
+    log,
+    clock,
+    iceServers: options.iceServers ?? [],
+    maxStreamsPerConnection: options.maxStreamsPerConnection ?? 4,
+    createEngine: () => options.mediaEngine ?? new WeriftEngine(options.routedNetwork),
+  });
+  const push = createPushService({ registry, clock, log, options: options.push });
   const ctx: ServerContext = {
+    streams,
+    push,
     projects,
     registry,
     liveness,
@@ -91,6 +131,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     log,
     timeline,
     departed,
+    exited,
     grace,
     metrics,
     nowSeconds: () => Math.floor(clock.now() / 1000),
@@ -98,14 +139,18 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   registry.onJoined = (connection) => {
     timeline.record(connection, 'joined', connection.role);
     metrics.joined();
+    push.joined(connection);
   };
+  registry.onLeaving = (session, connection, reason) => streams.connectionLeaving(session, connection, reason);
   registry.onDestroyed = (connection, reason) => {
     metrics.destroyed(reason);
     liveness.stop(connection);
     grace.cancel(connection);
     timeline.record(connection, 'destroyed', reason);
+    exited.remember(connection, reason, clock.now());
     departed.remember(connection.id, { sessionId: connection.sessionId, resumeToken: connection.resumeToken, lastRequestId: connection.lastRequestId });
     closeForReason(connection, reason);
+    push.left(connection, reason); // before the replay is cleared: it holds what never got delivered
     connection.replay.clear();
   };
   outbox.onOverflow = (connection) => {
@@ -115,13 +160,20 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
 
   const router = new Router();
   addSessionRoutes(router, ctx);
+  addSignalRoutes(router, ctx);
+  addModerationRoutes(router, ctx);
+  addInspectRoutes(router, ctx);
+  addUnsupportedRoutes(router);
+  addOpenApiRoute(router);
   addOpsRoutes(router, ctx, metrics.metrics, () => !closing);
+  addPushRoutes(router, ctx);
+  registry.onSignalWhileAway = (connection, bytes) => push.signalWhileAway(connection, bytes);
 
   const http = createHttpServer((req, res) => {
     void handleHttp(req, res).catch((err: unknown) => sendError(res, err, log));
   });
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://vigil.invalid');
+    const url = requestUrl(req);
     const route = router.match(req.method ?? 'GET', url.pathname);
     if (route) {
       await route.handler(req, res, route.params, url);
@@ -132,6 +184,8 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     }
     throw new VigilError('NOT_FOUND');
   }
+
+  http.on('clientError', answerClientError);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   let closing = false;
@@ -182,6 +236,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     port: address.port,
     timers,
     connectionCount: () => [...registry.allConnections()].length,
+    mediaStats: () => streams.mediaStats(),
     close(closeOptions = {}) {
       closed ??= (async () => {
         closing = true;
@@ -189,6 +244,8 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
           closeForReason(connection, 'serverShutdown', closeOptions.retryAfterMs);
         }
         registry.destroyAll('serverShutdown');
+        await streams.close();
+        await push.close();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeIdleConnections();
         await new Promise<void>((resolve) => {

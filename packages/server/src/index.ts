@@ -5,7 +5,22 @@
 // Server
 export { createServer } from './create-server.js';
 export type { ServerOptions, VigilServer } from './create-server.js';
+
+// Media (routed mode's forwarding unit)
+export { WeriftEngine } from './media/routed/werift-engine.js';
+export type { MediaEngine, MediaEngineStats } from './media/routed/media-engine.js';
+export type { WeriftNetworkOptions } from './media/routed/werift-peer.js';
 export { resolveTimers } from './timers-config.js';
+
+// Push wake-up (docs/push.md)
+export { MemoryPushRegistrationStore } from './push/registration-store.js';
+export type { PushRegistrationStore, MemoryStoreLimits } from './push/registration-store.js';
+export { MemoryHeldMessageStore } from './push/held-store.js';
+export type { HeldMessageStore, HeldMessage, HeldLimits } from './push/held-store.js';
+export type { PushOptions, ApnsOptions, FcmOptions, FcmServiceAccount, WebPushOptions } from './push/push-options.js';
+export type { PushRegistration, PushNotice, AlertText } from './push/types.js';
+export type { RetryPolicy } from './push/retry.js';
+export { encryptWebPush } from './push/webpush-encrypt.js';
 
 // Tokens and credentials
 export { mintClientToken, verifyClientToken } from './client-token.js';

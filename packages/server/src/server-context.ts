@@ -6,8 +6,11 @@ import type { Liveness } from './liveness.js';
 import type { Logger } from './logger.js';
 import type { ProjectDirectory } from './projects.js';
 import type { DepartedConnections } from './departed-connections.js';
+import type { ExitedConnections } from './exited-connections.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { SessionRegistry } from './session-registry.js';
+import type { PushService } from './push/push-service.js';
+import type { StreamService } from './streams/stream-service.js';
 
 /** What request and socket handlers share. Built once by `createServer`. */
 export interface ServerContext {
@@ -23,7 +26,13 @@ export interface ServerContext {
   grace: ConnectionGrace;
   /** Exited connections a rejoining client may name, to learn what its last requests achieved. */
   departed: DepartedConnections;
+  /** The last 1 000 exited connections (session, data, reason), for REST inspection. */
+  exited: ExitedConnections;
+  /** Published streams, subscriptions and the routed media engine. */
+  streams: StreamService;
   /** Counters for `/metrics`. */
   metrics: ServerMetrics;
+  /** Push wake-up: identities, push registrations, held messages, invites (docs/push.md). */
+  push: PushService;
   nowSeconds(): number;
 }

@@ -2,12 +2,15 @@ import type { DisconnectReason, MediaMode } from '@vigil/protocol';
 import { encodeMessage, type Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
+import type { ServerStream } from './streams/server-stream.js';
 
 /** A live session: its members, in join order. Created on first join, dropped when the last leaves. */
 export interface Session {
   readonly id: string;
   readonly mediaMode: MediaMode;
   readonly connections: Map<string, Connection>;
+  /** Published streams by id, oldest first (see `streams/stream-service.ts`). */
+  readonly streams: Map<string, ServerStream>;
 }
 
 /**
@@ -20,8 +23,12 @@ export class SessionRegistry {
   readonly #log: Logger;
   /** Called after a connection joined. */
   onJoined: (connection: Connection) => void = () => {};
+  /** Called while a leaving connection is still a member, so its streams go first (streamDestroyed, then connectionDestroyed). */
+  onLeaving: (session: Session, connection: Connection, reason: DisconnectReason) => void = () => {};
   /** Called after a connection left, so liveness and the socket can be cleaned up. */
   onDestroyed: (connection: Connection, reason: DisconnectReason) => void = () => {};
+  /** Called when a signal addressed to one connection finds it away (push wake-up, docs/push.md). */
+  onSignalWhileAway: (connection: Connection, bytes: Buffer) => void = () => {};
 
   constructor(outbox: Outbox, log: Logger) {
     this.#outbox = outbox;
@@ -46,7 +53,7 @@ export class SessionRegistry {
   join(connection: Connection, mediaMode: MediaMode): Connection[] {
     let session = this.#sessions.get(connection.sessionId);
     if (!session) {
-      session = { id: connection.sessionId, mediaMode, connections: new Map() };
+      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map() };
       this.#sessions.set(session.id, session);
     }
     const existing = [...session.connections.values()];
@@ -65,6 +72,7 @@ export class SessionRegistry {
     connection.destroyedReason = reason;
     const session = this.#sessions.get(connection.sessionId);
     if (session?.connections.get(connection.id) === connection) {
+      this.onLeaving(session, connection, reason);
       session.connections.delete(connection.id);
       this.broadcast(session, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason }));
       if (session.connections.size === 0) {

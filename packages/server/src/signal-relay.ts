@@ -55,7 +55,11 @@ export function prepareSignal(session: Session, from: Connection | null, request
 /** Writes a prepared signal; per-sender order follows from the single event loop. Returns deliveries. */
 export function deliverSignal(registry: SessionRegistry, session: Session, plan: SignalPlan): number {
   if (plan.target) {
-    return registry.sendTo(plan.target, plan.bytes, true) ? 1 : 0;
+    const kept = registry.sendTo(plan.target, plan.bytes, true);
+    if (plan.target.away) {
+      registry.onSignalWhileAway(plan.target, plan.bytes);
+    }
+    return kept ? 1 : 0;
   }
   return registry.broadcast(session, plan.bytes, undefined, true);
 }

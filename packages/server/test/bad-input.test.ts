@@ -40,7 +40,7 @@ test('an oversize frame closes that socket (1009); peers see forceDisconnected, 
   const raw = await openRawSocket(h.url, sessionId, h.token(sessionId));
   await raw.waitFor((m) => m['type'] === 'welcome');
   const gone = nextEvent(bystander, 'connectionDestroyed');
-  raw.send(JSON.stringify({ type: 'signal', id: 1, data: 'x'.repeat(70_000) }));
+  raw.send(JSON.stringify({ type: 'signal', id: 1, data: 'x'.repeat(170_000) }));
   assert.equal((await raw.closed).code, 1009);
   assert.equal((await gone).reason, 'forceDisconnected');
   const echo = nextEvent(bystander, 'signal');

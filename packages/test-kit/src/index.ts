@@ -6,6 +6,22 @@ export type { TestServer } from './test-server.js';
 export { openRawSocket, openRawSocketWith } from './raw-socket.js';
 export type { RawSocket } from './raw-socket.js';
 
+// The official OpenTok SDK, driven with deadlines
+export { createOpenTok, callSdk, callSdkMethod, watchUnhandledRejections } from './opentok-sdk.js';
+export type { OpenTokSdk, SdkCallback, SdkOutcome } from './opentok-sdk.js';
+export { rawHttp } from './raw-http.js';
+export type { RawHttpRequest, RawHttpResponse } from './raw-http.js';
+
+// Push providers (local stand-ins for APNs, FCM and Web Push) and throwaway credentials
+export { FakeApns } from './fake-apns.js';
+export type { ApnsPush, ApnsAnswer } from './fake-apns.js';
+export { FakeFcm } from './fake-fcm.js';
+export type { FcmMessage, FcmAnswer } from './fake-fcm.js';
+export { FakeWebPush } from './fake-webpush.js';
+export type { FakeSubscription, WebPushMessage } from './fake-webpush.js';
+export { apnsTestKey, apnsTestToken, fcmTestServiceAccount, fcmTestToken, vapidTestKeys, selfSignedCert } from './push-keys.js';
+export { checkJwt } from './jwt-check.js';
+
 // Faults
 export { FaultProxy, FaultModes } from './fault-proxy.js';
 export type { FaultMode } from './fault-proxy.js';
@@ -22,3 +38,9 @@ export type { SimulatedAppState, PeerView } from './ios-simulator.js';
 export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
 export { browserClientHandler } from './browser-client-page.js';
 export { processTreeByMarker, signalProcesses } from './process-tree.js';
+
+// Audio and video in real pages
+export { MediaParticipant } from './media-page.js';
+export type { MediaParticipantOptions, PageMediaEvent, PageStreamStats } from './media-page.js';
+export { waitForMediaFlow, mediaArriving } from './media-flow.js';
+export type { FlowExpectation, FlowResult } from './media-flow.js';

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { StreamMessageSchemas } from './stream-messages.js';
+import { PushMessageSchemas } from './push-messages.js';
 
 // Client → server messages. Every object is closed (`additionalProperties: false`), every string and
 // number bounded: a message that passes its schema is safe to act on.
@@ -82,6 +84,10 @@ export const ClientMessageSchemas = {
   signal: SignalMessage,
   forceDisconnect: ForceDisconnectMessage,
   disconnect: DisconnectMessage,
+  // Audio and video (stream-messages.ts).
+  ...StreamMessageSchemas,
+  // Push wake-up: registrations, identity signals, invites (push-messages.ts).
+  ...PushMessageSchemas,
 } as const;
 
 export type ClientMessageType = keyof typeof ClientMessageSchemas;

@@ -3,6 +3,9 @@ import type { DisconnectReason } from '../disconnect-reasons.js';
 import type { ErrorCode } from '../error-codes.js';
 import type { LivenessTimers } from '../liveness-timers.js';
 import type { MediaMode } from '../session-id.js';
+import type { IceServer } from '../streams.js';
+import type { StreamInfo, StreamServerMessage } from './stream-server-messages.js';
+import type { PushServerMessage } from './push-server-messages.js';
 
 // Server → client messages. The server builds them, so they are described by types only; the client
 // still checks `type` before use and ignores what it does not know (newer servers may add messages).
@@ -28,6 +31,10 @@ export interface WelcomeMessage {
   /** Everyone else already in the session, oldest first. */
   connections: ConnectionInfo[];
   timers: LivenessTimers;
+  /** STUN/TURN servers for this client's peer connections (the server's `iceServers` option). */
+  iceServers: IceServer[];
+  /** Streams already published in the session, oldest first. */
+  streams: StreamInfo[];
   /**
    * Secret for resuming this connection on a new socket within the grace period. Frames after this
    * message are numbered 1, 2, … for the resume bookkeeping.
@@ -122,4 +129,6 @@ export type ServerMessage =
   | AckMessage
   | ErrorMessage
   | PongMessage
-  | DisconnectedMessage;
+  | DisconnectedMessage
+  | StreamServerMessage
+  | PushServerMessage;

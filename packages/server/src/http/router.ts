@@ -1,13 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VigilError } from '@vigil/protocol';
+import type { RouteDoc } from './route-doc.js';
 
 export type RouteParams = Record<string, string>;
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: RouteParams, url: URL) => Promise<void> | void;
 
 interface Route {
   method: string;
+  pattern: string;
   segments: string[];
   handler: RouteHandler;
+  doc: RouteDoc | undefined;
+}
+
+/** A registered route as the OpenAPI document sees it. */
+export interface RouteInfo {
+  readonly method: string;
+  /** As registered, e.g. `/v2/project/:apiKey/session/:sessionId/signal`. */
+  readonly pattern: string;
+  readonly doc: RouteDoc | undefined;
 }
 
 /**
@@ -17,9 +28,15 @@ interface Route {
 export class Router {
   readonly #routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: RouteHandler): this {
-    this.#routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+  /** `doc` describes the route in `GET /v1/openapi.json`; routes without one are listed bare. */
+  add(method: string, pattern: string, handler: RouteHandler, doc?: RouteDoc): this {
+    this.#routes.push({ method, pattern, segments: pattern.split('/').filter(Boolean), handler, doc });
     return this;
+  }
+
+  /** Every registered route, in registration order (read-only; for the OpenAPI document and its test). */
+  routes(): RouteInfo[] {
+    return this.#routes.map(({ method, pattern, doc }) => ({ method, pattern, doc }));
   }
 
   /** Finds the handler for a request; throws `METHOD_NOT_ALLOWED` when only the method is wrong. */

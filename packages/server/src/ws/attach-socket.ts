@@ -39,6 +39,8 @@ export function attachNewConnection(ctx: ServerContext, socket: WebSocket, grant
     connection: connection.info(),
     connections: existing.map((c) => c.info()),
     timers: ctx.timers,
+    iceServers: ctx.streams.iceServers,
+    streams: ctx.streams.welcomeStreams(grant.sessionId),
     resumeToken: connection.resumeToken,
   };
   if (options.previous) {

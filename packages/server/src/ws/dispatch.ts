@@ -2,6 +2,8 @@ import { VigilError, isVigilError, parseClientMessage, type ClientMessage, type 
 import { encodeMessage, type Connection } from '../connection.js';
 import type { ServerContext } from '../server-context.js';
 import { deliverSignal, prepareSignal } from '../signal-relay.js';
+import { handleStreamMessage } from '../streams/stream-dispatch.js';
+import { handlePushRequest } from '../push/client-requests.js';
 
 /** Messages that are not requests: never rate limited, never de-duplicated. */
 const UNLIMITED = new Set(['ping', 'received', 'disconnect']);
@@ -97,6 +99,22 @@ function handle(ctx: ServerContext, connection: Connection, message: ClientMessa
         reply(ctx, connection, { type: 'ack', id: message.id });
       }
       ctx.registry.destroy(connection, 'clientDisconnected');
+      return;
+    case 'publish':
+    case 'unpublish':
+    case 'updateStream':
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'updateSubscription':
+    case 'sdp':
+    case 'ice':
+      handleStreamMessage(ctx, connection, message);
+      return;
+    case 'registerPush':
+    case 'signalIdentity':
+    case 'invite':
+    case 'cancelInvite':
+      handlePushRequest(ctx, connection, message);
       return;
     default: {
       const unreachable: never = message;

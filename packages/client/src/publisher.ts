@@ -1,0 +1,210 @@
+import { VigilError, isVigilError, type VideoDimensions, type VideoType } from '@vigil/protocol';
+import { Emitter } from './emitter.js';
+import type { PublisherEvents } from './media-events.js';
+import { INTERNAL } from './media/internal.js';
+import { PublisherCore } from './media/publisher-core.js';
+import { capture, type MediaSource } from './media/user-media.js';
+import { createVideoElement, removeVideoElement, type VideoTarget } from './media/video-element.js';
+import type { Stream } from './stream.js';
+
+export interface PublisherOptions {
+  /** The stream's name, shown to subscribers. */
+  name?: string;
+  /** A camera's device id, `false` for no video, or your own `MediaStreamTrack` (canvas, screen…). Default: the camera. */
+  videoSource?: MediaSource;
+  /** A microphone's device id, `false` for no audio, or your own track. Default: the microphone. */
+  audioSource?: MediaSource;
+  /** Start with audio on (default true). */
+  publishAudio?: boolean;
+  /** Start with video on (default true). */
+  publishVideo?: boolean;
+  /** Camera resolution, e.g. `'640x480'` (an ideal; the camera may give another). */
+  resolution?: string | { width: number; height: number };
+  /** Camera frame rate (an ideal). */
+  frameRate?: number;
+  /** What the video is; default `camera`, or `custom` when `videoSource` is a track. Say `screen` for screen sharing. */
+  videoType?: VideoType;
+}
+
+/**
+ * Your camera and microphone (or your own tracks), ready to publish into a session, as OpenTok's
+ * `Publisher`. Media is opened at once; `accessAllowed` or `accessDenied` tells how that went, and
+ * `session.publish(publisher)` waits for it.
+ *
+ * @example
+ * const publisher = initPublisher('me', { name: 'Ann', resolution: '640x480' });
+ * publisher.on('accessDenied', ({ error }) => console.warn(error.code));
+ * await session.publish(publisher);
+ * publisher.publishVideo(false);
+ */
+export class Publisher extends Emitter<PublisherEvents> {
+  readonly name: string;
+  readonly videoType: VideoType;
+  /** The local preview, once media is open and a target was given (or the page has a document). */
+  element: HTMLVideoElement | undefined;
+  /** Your stream, while it is published. */
+  stream: Stream | undefined;
+  readonly [INTERNAL]: PublisherCore;
+  readonly #ready: Promise<void>;
+  readonly #owned: MediaStreamTrack[] = [];
+  readonly #unwatch: (() => void)[] = [];
+  #destroyed = false;
+
+  constructor(target: VideoTarget, options: PublisherOptions = {}) {
+    super();
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError('initPublisher: name must be a string');
+    }
+    this.name = options.name ?? '';
+    const customVideo = typeof options.videoSource === 'object' && options.videoSource !== null;
+    this.videoType = options.videoType ?? (customVideo ? 'custom' : 'camera');
+    const core = new PublisherCore(
+      { audio: options.publishAudio !== false, video: options.publishVideo !== false },
+      {
+        error: (error) => this.emit('error', { error }),
+        created: (stream) => {
+          this.stream = stream;
+          this.emit('streamCreated', { stream });
+        },
+        destroyed: (stream, reason) => {
+          this.stream = undefined;
+          this.emit('streamDestroyed', { stream, reason });
+        },
+      },
+    );
+    this[INTERNAL] = core;
+    this.#ready = this.#open(target, options);
+    // Reported through `accessDenied` and `publish()`; not an unhandled rejection when nobody waits.
+    this.#ready.catch(() => undefined);
+  }
+
+  /** Resolves when media is open; rejects with `MEDIA_ACCESS_DENIED` or `MEDIA_DEVICE_NOT_FOUND`. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** The stream's id while published. */
+  get streamId(): string | undefined {
+    return this[INTERNAL].binding?.streamId;
+  }
+
+  get hasAudio(): boolean {
+    return this[INTERNAL].audio !== undefined;
+  }
+
+  get hasVideo(): boolean {
+    return this[INTERNAL].video !== undefined;
+  }
+
+  /** Whether audio is being published (`publishAudio`). */
+  get publishingAudio(): boolean {
+    return this[INTERNAL].sending.audio;
+  }
+
+  get publishingVideo(): boolean {
+    return this[INTERNAL].sending.video;
+  }
+
+  /** The tracks being published (the local preview's media). */
+  get tracks(): MediaStreamTrack[] {
+    return [this[INTERNAL].audio, this[INTERNAL].video].filter((t): t is MediaStreamTrack => t !== undefined);
+  }
+
+  /** Stops or resumes sending audio; subscribers get `audioDisabled`/`audioEnabled` (reason `publishAudio`). */
+  publishAudio(on: boolean): void {
+    this.#setSending('audio', on);
+  }
+
+  /** Stops or resumes sending video; subscribers get `videoDisabled`/`videoEnabled` (reason `publishVideo`). */
+  publishVideo(on: boolean): void {
+    this.#setSending('video', on);
+  }
+
+  /** The video's current size, from the track's settings. */
+  videoDimensions(): VideoDimensions | undefined {
+    const settings = this[INTERNAL].video?.getSettings?.();
+    return settings?.width && settings.height ? { width: settings.width, height: settings.height } : undefined;
+  }
+
+  /** Unpublishes (when published), stops the tracks it opened and removes the preview. */
+  destroy(): void {
+    if (this.#destroyed) {
+      return;
+    }
+    this.#destroyed = true;
+    this[INTERNAL].binding?.unpublish('unpublished').catch(() => undefined);
+    this[INTERNAL].closeLinks();
+    for (const stop of this.#unwatch.splice(0)) {
+      stop();
+    }
+    for (const track of this.#owned) {
+      track.stop();
+    }
+    removeVideoElement(this.element);
+    this.element = undefined;
+  }
+
+  protected override onListenerError(error: unknown, event: string): void {
+    if (event === 'exception') {
+      super.onListenerError(error, event);
+      return;
+    }
+    this.emit('exception', { error, event });
+  }
+
+  async #open(target: VideoTarget, options: PublisherOptions): Promise<void> {
+    let captured;
+    try {
+      captured = await capture(options);
+    } catch (err) {
+      const error = isVigilError(err) ? err : new VigilError('MEDIA_DEVICE_NOT_FOUND', String(err));
+      if (error.code === 'MEDIA_ACCESS_DENIED') {
+        this.emit('accessDenied', { error });
+      }
+      throw error;
+    }
+    if (this.#destroyed) {
+      captured.owned.forEach((track) => track.stop());
+      throw new VigilError('MEDIA_DEVICE_NOT_FOUND', 'The publisher was destroyed.');
+    }
+    const core = this[INTERNAL];
+    core.audio = captured.audio;
+    core.video = captured.video;
+    this.#owned.push(...captured.owned);
+    for (const track of this.tracks) {
+      const ended = (): void => this.#trackEnded(track);
+      track.addEventListener('ended', ended);
+      this.#unwatch.push(() => track.removeEventListener('ended', ended));
+    }
+    if (typeof MediaStream === 'function' && this.tracks.length > 0) {
+      const video = core.video ? new MediaStream([core.video]) : undefined;
+      this.element = video ? createVideoElement(video, target, { muted: true, className: 'vigil-publisher' }) : undefined;
+      if (this.element) {
+        this.emit('videoElementCreated', { element: this.element });
+      }
+    }
+    this.emit('accessAllowed', {});
+  }
+
+  #trackEnded(track: MediaStreamTrack): void {
+    this.emit('mediaStopped', { track });
+    if (this.tracks.every((t) => t.readyState === 'ended')) {
+      this[INTERNAL].binding?.unpublish('mediaStopped').catch(() => undefined);
+    }
+  }
+
+  #setSending(kind: 'audio' | 'video', on: boolean): void {
+    if (typeof on !== 'boolean') {
+      throw new TypeError(`publish${kind === 'audio' ? 'Audio' : 'Video'}(on): on must be a boolean`);
+    }
+    const core = this[INTERNAL];
+    if (core.sending[kind] === on) {
+      return;
+    }
+    core.setSending(kind, on);
+    if (core.track(kind) && core.binding) {
+      const change = kind === 'audio' ? { hasAudio: on } : { hasVideo: on };
+      core.binding.update(change).catch((err: unknown) => this.emit('error', { error: isVigilError(err) ? err : new VigilError('INTERNAL') }));
+    }
+  }
+}
