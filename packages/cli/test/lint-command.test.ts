@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '@vigil/test-kit';
 import { discoverConfigFiles, formatHuman, formatJson, lintFiles, runLintCommand, type LintReport } from '../src/lint/index.js';
 
-/** The repo's lint fixtures, found from this file (dist/test or a /tmp build) or from the working directory. */
-function fixturesDir(): string {
-  for (const start of [process.env.VIGIL_REPO_ROOT, dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let dir = start === undefined ? undefined : resolve(start); dir !== undefined; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
-      const candidate = join(dir, 'packages', 'cli', 'test', 'fixtures', 'lint');
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error('packages/cli/test/fixtures/lint not found: run from the repository or set VIGIL_REPO_ROOT');
-}
-const fixtures = fixturesDir();
+/** The repo's lint fixtures. */
+const fixtures = repoPath('packages', 'cli', 'test', 'fixtures', 'lint');
 
 /** Runs the command with captured output. */
 async function run(argv: string[], cwd = fixtures): Promise<{ code: number; stdout: string; stderr: string }> {

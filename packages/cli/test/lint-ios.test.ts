@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { lineOf, repoPath } from '@vigil/test-kit';
 import { lintFiles, type LintIntent, type LintReport } from '../src/lint/index.js';
 
-/** The repo's lint fixtures, found from this file (dist/test or a /tmp build) or from the working directory. */
-function fixturesDir(): string {
-  for (const start of [process.env.VIGIL_REPO_ROOT, dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let dir = start === undefined ? undefined : resolve(start); dir !== undefined; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
-      const candidate = join(dir, 'packages', 'cli', 'test', 'fixtures', 'lint');
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error('packages/cli/test/fixtures/lint not found: run from the repository or set VIGIL_REPO_ROOT');
-}
-const fixtures = fixturesDir();
+/** The repo's lint fixtures. */
+const fixtures = repoPath('packages', 'cli', 'test', 'fixtures', 'lint');
 const fixture = (...parts: string[]): string => join(fixtures, ...parts);
-
-/** 1-based line of the first line of `file` containing `needle` (fails if absent). */
-function lineOf(file: string, needle: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(needle));
-  assert.ok(index >= 0, `"${needle}" not in ${file}`);
-  return index + 1;
-}
 
 /** `CODE@line` for each finding, in report order: compact, and asserts codes and lines at once. */
 const summary = (report: LintReport): string[] => report.findings.map((f) => `${f.code}@${f.line ?? '-'}`);

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '@vigil/test-kit';
 import { isLintCode, lintFiles, LintRules, LintSeverities, type LintIntent } from '../src/lint/index.js';
 
-/** The repository root: the directory holding packages/cli/test/fixtures/lint, found from this file or the cwd. */
-function repoRoot(): string {
-  for (const start of [process.env.VIGIL_REPO_ROOT, dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let dir = start === undefined ? undefined : resolve(start); dir !== undefined; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
-      if (existsSync(join(dir, 'packages', 'cli', 'test', 'fixtures', 'lint'))) return dir;
-    }
-  }
-  throw new Error('packages/cli/test/fixtures/lint not found: run from the repository or set VIGIL_REPO_ROOT');
-}
-const root = repoRoot();
-const fixture = (...parts: string[]): string => join(root, 'packages', 'cli', 'test', 'fixtures', 'lint', ...parts);
+const fixture = (...parts: string[]): string => repoPath('packages', 'cli', 'test', 'fixtures', 'lint', ...parts);
 const codes = Object.keys(LintRules);
 
 test('the rule table: codes, severities, one-line fixes and docs', () => {
@@ -34,7 +24,7 @@ test('the rule table: codes, severities, one-line fixes and docs', () => {
 });
 
 test('docs/lint.md lists exactly the codes of the table, with the same severities', () => {
-  const doc = readFileSync(join(root, 'docs', 'lint.md'), 'utf8');
+  const doc = readFileSync(repoPath('docs', 'lint.md'), 'utf8');
   // Rows of the rule tables: | `CODE` | severity | … |
   const rows = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1] ?? '', m[2] ?? '']);
   const documented = rows.map(([code]) => code);

@@ -1,6 +1,7 @@
 /** The runner: effects executed in order, ticks scheduled on the injected clock, errors contained. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { active, background } from '@vigil/test-kit';
 import { createLifecycleEngine, systemClock } from '../src/index.js';
 import type { Clock, LifecycleEffect, LifecycleInput } from '../src/index.js';
 
@@ -38,8 +39,6 @@ function manualClock(): Clock & { advance(ms: number): void; pending(): number }
 const publisher: LifecycleInput = {
   type: 'publisherAdded', publisherId: 'p1', source: 'camera', publishVideo: true, publishAudio: true,
 };
-const background: LifecycleInput = { type: 'appState', state: 'background' };
-const active: LifecycleInput = { type: 'appState', state: 'active' };
 
 test('runs effects in order and schedules the verification tick on the injected clock', () => {
   const clock = manualClock();

@@ -1,6 +1,7 @@
 /** Policies, defaults, validation, and switching each automatic behaviour off. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { active, background } from '@vigil/test-kit';
 import { createLifecycleState, resolveLifecycleOptions, transition } from '../src/index.js';
 import type { LifecycleInput, LifecycleOptions } from '../src/index.js';
 
@@ -22,8 +23,6 @@ function effectsOf(options: LifecycleOptions, ...inputs: LifecycleInput[]): stri
   }
   return out;
 }
-const background: LifecycleInput = { type: 'appState', state: 'background' };
-const active: LifecycleInput = { type: 'appState', state: 'active' };
 
 test('defaults: mobile policy, everything automatic, 2 s verification', () => {
   assert.deepEqual(resolveLifecycleOptions(), {

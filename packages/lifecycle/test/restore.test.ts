@@ -1,6 +1,7 @@
 /** Rules 2 and 5: restores are verified, failures are retried with backoff, then the SDK gives up. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { tick } from '@vigil/test-kit';
 import { backoffDelayMs, createLifecycleState, nextDeadline, transition } from '../src/index.js';
 import type { LifecycleEffect, LifecycleInput, LifecycleOptions, LifecycleState } from '../src/index.js';
 
@@ -20,7 +21,6 @@ function restoring(options: LifecycleOptions = {}) {
   at(1_000, { type: 'audioInterruptionEnded' });
   return { at, get state() { return state; } };
 }
-const tick: LifecycleInput = { type: 'tick' };
 const types = (effects: LifecycleEffect[]): string[] => effects.map((e) => e.type);
 
 test('backoff doubles from initialDelayMs and is capped at maxDelayMs', () => {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { active, background, showEffect } from '@vigil/test-kit';
 import { createLifecycleState, hasActiveMedia, isPublisherVideoOn, transition } from '../src/index.js';
 import type { LifecycleEffect, LifecycleInput, LifecycleOptions, LifecycleState } from '../src/index.js';
 
@@ -32,17 +33,12 @@ function session(options: LifecycleOptions = {}) {
         state = next;
         last.push(...effects);
       }
-      return last.map((e) => {
-        const fields = Object.entries(e).filter(([k]) => !['type', 'verifyBy', 'deadlineMs'].includes(k));
-        return `${e.type}(${fields.map(([, v]) => String(v)).join(',')})`;
-      });
+      return last.map(showEffect);
     },
   };
   return s;
 }
 
-const background: LifecycleInput = { type: 'appState', state: 'background' };
-const active: LifecycleInput = { type: 'appState', state: 'active' };
 const camera = (id: string, publishVideo = true, publishAudio = true): LifecycleInput => ({
   type: 'publisherAdded', publisherId: id, source: 'camera', publishVideo, publishAudio,
 });

@@ -34,6 +34,11 @@ export { ManualClock } from './manual-clock.js';
 export { IosSimulator } from './ios-simulator.js';
 export type { SimulatedAppState, PeerView } from './ios-simulator.js';
 
+// Repository files and the lifecycle transition tables
+export { repoRoot, repoPath, lineOf } from './repo-path.js';
+export { active, background, inactive, call, tick, BASE, STATES, stepMs, build, showEffect, show, deepFreeze, checkTable } from './lifecycle-fixtures.js';
+export type { StateName } from './lifecycle-fixtures.js';
+
 // Browsers
 export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
 export { browserClientHandler } from './browser-client-page.js';
