@@ -1,9 +1,10 @@
-// The Vigil demo: join a session by name, see who is here, exchange signals.
+// The Vigil demo: join a session by name, see and hear who is here, exchange signals.
 // Everything goes through the public SDK served at /vigil-client.js.
-import { initSession } from '/vigil-client.js';
+import { initPublisher, initSession } from '/vigil-client.js';
 
 const $ = (id) => document.getElementById(id);
 let session;
+let publisher;
 
 function nameOf(connection) {
   try {
@@ -37,9 +38,75 @@ function renderPresence() {
   );
 }
 
-async function join(room, name) {
+function stateText(hasAudio, hasVideo) {
+  const mic = `<span class="${hasAudio ? 'on' : 'off'}">${hasAudio ? 'mic on' : 'mic off'}</span>`;
+  const cam = `<span class="${hasVideo ? 'on' : 'off'}">${hasVideo ? 'camera on' : 'camera off'}</span>`;
+  return `${mic} · ${cam}`;
+}
+
+/** One tile per other participant's stream: their video, name, and audio/video state. */
+function addTile(stream) {
+  const tile = document.createElement('figure');
+  tile.className = 'tile';
+  tile.dataset.streamId = stream.streamId;
+  const video = document.createElement('div');
+  video.className = 'video';
+  const caption = document.createElement('figcaption');
+  const label = document.createElement('span');
+  label.className = 'name';
+  label.textContent = stream.name || (stream.connection ? nameOf(stream.connection) : 'guest');
+  const state = document.createElement('span');
+  state.className = 'state';
+  caption.append(label, ' ', state);
+  tile.append(video, caption);
+  $('videos').append(tile);
+  updateTile(stream);
+  session.subscribe(stream, video).then(
+    (subscriber) => {
+      subscriber.on('videoDisabled', ({ reason }) => log(`${label.textContent}: video off (${reason})`, 'system'));
+      subscriber.on('videoEnabled', ({ reason }) => log(`${label.textContent}: video on (${reason})`, 'system'));
+    },
+    (err) => log(`Could not subscribe to ${label.textContent}: ${err.message}`, 'system'),
+  );
+}
+
+function updateTile(stream) {
+  const tile = document.querySelector(`.tile[data-stream-id="${CSS.escape(stream.streamId)}"]`);
+  if (!tile) return;
+  tile.querySelector('.state').innerHTML = stateText(stream.hasAudio, stream.hasVideo);
+  tile.classList.toggle('video-off', !stream.hasVideo);
+  tile.dataset.hasAudio = String(stream.hasAudio);
+  tile.dataset.hasVideo = String(stream.hasVideo);
+}
+
+function removeTile(stream) {
+  document.querySelector(`.tile[data-stream-id="${CSS.escape(stream.streamId)}"]`)?.remove();
+}
+
+function renderOwnState() {
+  const audio = publisher?.publishingAudio ?? false;
+  const video = publisher?.publishingVideo ?? false;
+  $('self-state').innerHTML = stateText(audio, video);
+  $('toggle-audio').textContent = audio ? 'Mute microphone' : 'Unmute microphone';
+  $('toggle-video').textContent = video ? 'Stop camera' : 'Start camera';
+  $('self-tile').classList.toggle('video-off', !video);
+}
+
+async function startMedia(name) {
+  publisher = initPublisher('self-video', { name, resolution: '640x480' });
+  publisher.on('accessDenied', ({ error }) => {
+    $('error').textContent = `Camera or microphone refused (${error.code}); you can still watch and chat.`;
+  });
+  publisher.on('mediaStopped', () => log('Your camera or microphone stopped', 'system'));
+  await session.publish(publisher);
+  $('toggle-audio').disabled = !publisher.hasAudio;
+  $('toggle-video').disabled = !publisher.hasVideo;
+  renderOwnState();
+}
+
+async function join(room, name, mediaMode, withMedia) {
   $('error').textContent = '';
-  const query = new URLSearchParams({ session: room, name });
+  const query = new URLSearchParams({ session: room, name, mediaMode });
   const response = await fetch(`/demo/join?${query}`);
   const body = await response.json();
   if (!response.ok) {
@@ -55,23 +122,37 @@ async function join(room, name) {
     renderPresence();
   });
   session.on('signal:chat', ({ data, from }) => log(`${from ? nameOf(from) : 'server'}: ${data}`));
+  session.on('streamCreated', ({ stream }) => addTile(stream));
+  session.on('streamDestroyed', ({ stream }) => removeTile(stream));
+  session.on('streamPropertyChanged', ({ stream }) => updateTile(stream));
   session.on('sessionDisconnected', ({ reason }) => {
     $('status').textContent = `Disconnected (${reason})`;
     $('presence').replaceChildren();
+    document.querySelectorAll('.tile:not(.me)').forEach((tile) => tile.remove());
+    publisher?.destroy();
+    publisher = undefined;
+    $('toggle-audio').disabled = true;
+    $('toggle-video').disabled = true;
   });
   await session.connect(body.token);
-  $('status').textContent = `Connected to "${room}" as ${name || 'guest'}`;
+  $('status').textContent = `Connected to "${room}" as ${name || 'guest'} (${body.mediaMode ?? mediaMode} media)`;
   const link = `${location.origin}/?session=${encodeURIComponent(room)}`;
   $('share-link').href = link;
   $('share-link').textContent = link;
   $('join-form').hidden = true;
   $('room').hidden = false;
   renderPresence();
+  if (withMedia) {
+    // Joined either way: without a camera you can still watch, listen and chat.
+    startMedia(name || 'guest').catch((err) => {
+      $('error').textContent = `Could not publish: ${err.message}`;
+    });
+  }
 }
 
 $('join-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  join($('session-name').value.trim(), $('your-name').value.trim()).catch((err) => {
+  join($('session-name').value.trim(), $('your-name').value.trim(), $('media-mode').value, $('with-media').checked).catch((err) => {
     $('error').textContent = `Could not join: ${err.message}`;
   });
 });
@@ -87,13 +168,27 @@ $('chat-form').addEventListener('submit', (event) => {
 });
 
 $('leave').addEventListener('click', () => session?.disconnect());
+$('toggle-audio').addEventListener('click', () => {
+  publisher?.publishAudio(!publisher.publishingAudio);
+  renderOwnState();
+});
+$('toggle-video').addEventListener('click', () => {
+  publisher?.publishVideo(!publisher.publishingVideo);
+  renderOwnState();
+});
 
 const params = new URLSearchParams(location.search);
 if (params.get('session')) {
   $('session-name').value = params.get('session');
   $('your-name').value = params.get('name') ?? '';
+  if (params.get('mediaMode') === 'routed') {
+    $('media-mode').value = 'routed';
+  }
+  if (params.get('media') === 'off') {
+    $('with-media').checked = false;
+  }
   if (params.get('name')) {
-    join(params.get('session'), params.get('name')).catch((err) => {
+    join(params.get('session'), params.get('name'), $('media-mode').value, $('with-media').checked).catch((err) => {
       $('error').textContent = `Could not join: ${err.message}`;
     });
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createSessionId, type MediaMode } from '@vigil/protocol';
+import { createSessionId, parseSessionId, type MediaMode } from '@vigil/protocol';
 import { mintClientToken } from '@vigil/server';
 
 const STATIC_TYPES: Record<string, string> = {
@@ -55,7 +55,8 @@ export function createDemoHandler(apiKey: string, apiSecret: string, options: { 
         rooms.set(room, sessionId);
       }
       const token = mintClientToken({ apiKey, apiSecret, sessionId, role: 'moderator', data: JSON.stringify({ name: name || 'guest' }) });
-      writeJson(res, 200, { apiKey, sessionId, token, room });
+      // The room's media mode is the one it was created with; later joins only read it.
+      writeJson(res, 200, { apiKey, sessionId, token, room, mediaMode: parseSessionId(sessionId)?.mediaMode ?? mediaMode });
       return true;
     }
     const path = files[url.pathname];

@@ -1,7 +1,9 @@
 import {
   VigilError,
   randomId,
+  type IceDeliveryMessage,
   type IceServer,
+  type SdpDeliveryMessage,
   type MediaMode,
   type StreamDestroyedReason,
   type StreamInfo,
@@ -10,12 +12,15 @@ import {
   type WelcomeMessage,
 } from '@vigil/protocol';
 import type { Connection } from './connection.js';
+import { publisherBinding, publishRequest, subscriberBinding } from './media/bindings.js';
+import { CreatedWaiters } from './media/created-waiters.js';
 import { INTERNAL } from './media/internal.js';
 import type { VideoTarget } from './media/video-element.js';
 import type { Publisher } from './publisher.js';
 import type { SessionEvents } from './session-events.js';
 import { Stream } from './stream.js';
-import { Subscriber, type SubscribeOptions } from './subscriber.js';
+import { Subscriber, type SubscribeOptions, type SubscriberCore } from './subscriber.js';
+import type { PublisherCore } from './media/publisher-core.js';
 
 /** What the stream manager needs from its session. */
 export interface StreamManagerPort {
@@ -31,8 +36,6 @@ export interface StreamManagerPort {
   clearTimeout(handle: unknown): void;
 }
 
-const STREAM_CREATED_DEADLINE_MS = 10_000;
-
 /**
  * The media side of a session: the streams in it, your publishers and subscribers, and the routing of
  * stream messages to them. Kept out of `Session` so the session stays about the connection.
@@ -45,10 +48,11 @@ export class StreamManager {
   /** Your publishers, by stream id, from `publish()` until their stream is destroyed. */
   readonly #publishers = new Map<string, Publisher>();
   readonly #subscribers = new Map<string, Subscriber>();
-  readonly #created = new Map<string, () => void>();
+  readonly #created: CreatedWaiters;
 
   constructor(port: StreamManagerPort) {
     this.#port = port;
+    this.#created = new CreatedWaiters(port);
   }
 
   /** Every stream in the session, yours included, oldest first. */
@@ -88,6 +92,8 @@ export class StreamManager {
     }
     const ownPublishers = [...this.#publishers.entries()];
     this.#publishers.clear();
+    // Subscribers from before a rejoin; those the app makes in its `streamCreated` listeners are new.
+    const earlierSubscribers = [...this.#subscribers.values()];
     queueMicrotask(() => {
       for (const [streamId, stream] of before) {
         if (!this.#streams.has(streamId) && !ownPublishers.some(([id]) => id === streamId)) {
@@ -97,7 +103,7 @@ export class StreamManager {
       for (const stream of fresh) {
         this.#port.emit('streamCreated', { stream });
       }
-      for (const subscriber of this.#subscribers.values()) {
+      for (const subscriber of earlierSubscribers) {
         this.#resubscribe(subscriber);
       }
       for (const [streamId, publisher] of ownPublishers) {
@@ -140,31 +146,16 @@ export class StreamManager {
       throw new VigilError('STREAM_ALREADY_PUBLISHED', 'This publisher is already published.');
     }
     const streamId = randomId();
-    core.binding = {
+    core.binding = publisherBinding(this.#port, {
       mediaMode: this.#mediaMode,
       iceServers: this.#iceServers,
       streamId,
-      sdp: (subscriptionId, sdpType, sdp) => this.#port.request(withSubscription({ type: 'sdp', streamId, sdpType, sdp }, subscriptionId)),
-      ice: (subscriptionId, candidate) => this.#port.send(withSubscription({ type: 'ice', streamId, candidate }, subscriptionId)),
-      update: (change) => this.#port.request({ type: 'updateStream', streamId, ...change }),
       unpublish: (reason) => this.#unpublish(streamId, reason),
-    };
+    });
     this.#publishers.set(streamId, publisher);
-    const created = this.#waitForCreated(streamId);
+    const created = this.#created.wait(streamId);
     try {
-      const body: Record<string, unknown> = {
-        type: 'publish',
-        streamId,
-        name: publisher.name,
-        videoType: publisher.videoType,
-        hasAudio: publisher.hasAudio && core.sending.audio,
-        hasVideo: publisher.hasVideo && core.sending.video,
-      };
-      const dimensions: VideoDimensions | undefined = publisher.videoDimensions();
-      if (dimensions) {
-        body['videoDimensions'] = dimensions;
-      }
-      await this.#port.request(body);
+      await this.#port.request(publishRequest(publisher, streamId));
       if (this.#mediaMode === 'routed') {
         await core.connectUpstream();
       }
@@ -194,13 +185,7 @@ export class StreamManager {
     }
     const subscriptionId = randomId();
     const ids = { streamId: stream.streamId, subscriptionId };
-    const subscriber = new Subscriber(subscriptionId, stream, target, options, {
-      iceServers: this.#iceServers,
-      sdp: (sdpType, sdp) => this.#port.request({ type: 'sdp', ...ids, sdpType, sdp }),
-      ice: (candidate) => this.#port.send({ type: 'ice', ...ids, candidate }),
-      update: (change) => this.#port.request({ type: 'updateSubscription', ...ids, ...change }),
-      unsubscribe: () => this.#port.request({ type: 'unsubscribe', ...ids }),
-    });
+    const subscriber = new Subscriber(subscriptionId, stream, target, options, subscriberBinding(this.#port, ids, this.#iceServers));
     this.#subscribers.set(subscriptionId, subscriber);
     try {
       await this.#port.request(this.#subscribeBody(subscriber));
@@ -231,7 +216,7 @@ export class StreamManager {
         const publisher = this.#publishers.get(stream.streamId);
         if (publisher && stream.connectionId === this.#port.ownConnectionId()) {
           publisher[INTERNAL].created(stream);
-          this.#created.get(stream.streamId)?.();
+          this.#created.created(stream.streamId);
         } else {
           this.#port.emit('streamCreated', { stream });
         }
@@ -278,21 +263,8 @@ export class StreamManager {
         return;
       case 'sdp':
       case 'ice': {
-        // A subscription id names one of your subscribers' connections, or (relayed) the link of
-        // one of your publishers to that subscriber; without one, a routed publisher's own link.
         const subscriber = message.subscriptionId === undefined ? undefined : this.#subscribers.get(message.subscriptionId);
-        const publisher = this.#publishers.get(message.streamId)?.[INTERNAL];
-        if (message.type === 'sdp') {
-          if (subscriber && message.sdpType === 'offer') {
-            subscriber[INTERNAL].onOffer(message.sdp);
-          } else if (message.sdpType === 'answer') {
-            publisher?.onAnswer(message.subscriptionId, message.sdp);
-          }
-        } else if (subscriber && subscriber.stream.streamId === message.streamId) {
-          subscriber[INTERNAL].onCandidate(message.candidate);
-        } else {
-          publisher?.onCandidate(message.subscriptionId, message.candidate);
-        }
+        routeNegotiation(message, subscriber?.stream.streamId === message.streamId ? subscriber[INTERNAL] : undefined, this.#publishers.get(message.streamId)?.[INTERNAL]);
         return;
       }
       default: {
@@ -351,29 +323,24 @@ export class StreamManager {
   #makeStream(info: StreamInfo): Stream {
     return new Stream(info, this.#port.connection(info.connectionId));
   }
-
-  /** Resolves when the server announces stream `streamId` (registered before the request goes out). */
-  #waitForCreated(streamId: string): { done: Promise<void>; cancel: () => void } {
-    let cancel = (): void => {};
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = this.#port.setTimeout(() => {
-        this.#created.delete(streamId);
-        reject(new VigilError('REQUEST_TIMEOUT', 'The stream was not announced in time.'));
-      }, STREAM_CREATED_DEADLINE_MS);
-      this.#created.set(streamId, () => {
-        this.#created.delete(streamId);
-        this.#port.clearTimeout(timer);
-        resolve();
-      });
-      cancel = () => {
-        this.#created.delete(streamId);
-        this.#port.clearTimeout(timer);
-      };
-    });
-    return { done, cancel };
-  }
 }
 
-function withSubscription(body: Record<string, unknown>, subscriptionId: string | undefined): Record<string, unknown> {
-  return subscriptionId === undefined ? body : { ...body, subscriptionId };
+
+/**
+ * Where an offer, answer or candidate goes. With a subscription id it belongs to one of your
+ * subscribers (the offer from the other side) or, relayed, to your publisher's link to that
+ * subscriber (its answer); without one, to a routed publisher's link to the server.
+ */
+function routeNegotiation(message: SdpDeliveryMessage | IceDeliveryMessage, subscriber: SubscriberCore | undefined, publisher: PublisherCore | undefined): void {
+  if (message.type === 'sdp') {
+    if (subscriber && message.sdpType === 'offer') {
+      subscriber.onOffer(message.sdp);
+    } else if (message.sdpType === 'answer') {
+      publisher?.onAnswer(message.subscriptionId, message.sdp);
+    }
+  } else if (subscriber) {
+    subscriber.onCandidate(message.candidate);
+  } else {
+    publisher?.onCandidate(message.subscriptionId, message.candidate);
+  }
 }

@@ -35,7 +35,7 @@ export function defineMediaScenarios(mediaMode: MediaMode, extra?: (context: { b
 
   test(`${mediaMode}: two participants receive each other's video (320x240) and audio`, async (t) => {
     const r = await room(t);
-    const [ann, ben] = await r.join(['Ann', 'Ben']);
+    const [ann, ben] = (await r.join(['Ann', 'Ben'])) as [MediaParticipant, MediaParticipant];
     const [annStream, benStream] = [await ann.streamId(), await ben.streamId()];
     const atBen = await waitForMediaFlow(ben, annStream, SIZE);
     const atAnn = await waitForMediaFlow(ann, benStream, SIZE);
@@ -76,7 +76,7 @@ export function defineMediaScenarios(mediaMode: MediaMode, extra?: (context: { b
 
   test(`${mediaMode}: publishVideo and publishAudio toggles reach subscribers with reasons; media stops and resumes`, async (t) => {
     const r = await room(t);
-    const [ann, ben] = await r.join(['Ann', 'Ben']);
+    const [ann, ben] = (await r.join(['Ann', 'Ben'])) as [MediaParticipant, MediaParticipant];
     const annStream = await ann.streamId();
     await waitForMediaFlow(ben, annStream, SIZE);
     const source = `subscriber:${annStream}`;
@@ -108,7 +108,7 @@ export function defineMediaScenarios(mediaMode: MediaMode, extra?: (context: { b
 
   test(`${mediaMode}: unpublish and disconnect end streams with the right reason`, async (t) => {
     const r = await room(t);
-    const [ann, ben, cat] = await r.join(['Ann', 'Ben', 'Cat']);
+    const [ann, ben, cat] = (await r.join(['Ann', 'Ben', 'Cat'])) as [MediaParticipant, MediaParticipant, MediaParticipant];
     const annStream = await ann.streamId();
     const benStream = await ben.streamId();
     await waitForMediaFlow(cat, annStream, { ...SIZE, soakMs: 300 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apnsTestToken, openRawSocketWith, waitUntil } from '@vigil/test-kit';
+import { mintProjectJwt, systemClock } from '@vigil/server';
 import { TOPIC, joinRaw, rest, settle, startPushHarness } from './push-harness.js';
 
 async function register(h: Parameters<typeof rest>[0], identity: string, kind: string, token: string): Promise<string> {
@@ -105,20 +106,24 @@ test('signals to a suspended identity: alert pushes sharing one collapse id; the
   await alice.request({ type: 'signalIdentity', identity: 'bob', signalType: 'chat', data: 'one' });
   await alice.request({ type: 'signal', to: bob.id, signalType: 'chat', data: 'two' });
   await alice.request({ type: 'signalIdentity', identity: 'bob', signalType: 'chat', data: 'three' });
-  await waitUntil(() => apns.pushes.length === 3, 'three pushes');
+  // The app server's OpenTok signal to the connection wakes it too.
+  const viaRest = await rest(h, 'POST', `/v2/project/${h.apiKey}/session/${sessionId}/connection/${bob.id}/signal`, { type: 'chat', data: 'four' });
+  assert.equal(viaRest.status, 204);
+  await waitUntil(() => apns.pushes.length === 4, 'four pushes');
   assert.ok(apns.pushes.every((p) => p.pushType === 'alert' && p.priority === '10' && p.topic === TOPIC));
   assert.equal(new Set(apns.pushes.map((p) => p.collapseId)).size, 1, 'one collapse id for the identity');
   assert.match(apns.pushes[0]?.collapseId ?? '', /^[A-Za-z0-9_-]{1,32}$/);
   for (const push of apns.pushes) {
     const vigil = push.payload['vigil'] as Record<string, string>;
-    assert.deepEqual([vigil['type'], vigil['sessionId'], vigil['signalType'], vigil['from']], ['signal', sessionId, 'chat', alice.id]);
+    assert.deepEqual([vigil['type'], vigil['sessionId'], vigil['signalType']], ['signal', sessionId, 'chat']);
     assert.ok(!JSON.stringify(push.payload).includes('three'), 'signal data never travels in a push');
   }
 
   const back = await openRawSocketWith(h.url, { sessionId, resume: bob.id, resumeToken: String(bob.raw.messages[0]?.['resumeToken']), rx: String(rx) });
-  await back.waitFor((m) => m['type'] === 'signal' && m['data'] === 'three');
+  await back.waitFor((m) => m['type'] === 'signal' && m['data'] === 'four');
   await settle(50);
-  assert.deepEqual(back.messages.filter((m) => m['type'] === 'signal').map((m) => m['data']), ['one', 'two', 'three']);
+  assert.deepEqual(back.messages.filter((m) => m['type'] === 'signal').map((m) => m['data']), ['one', 'two', 'three', 'four']);
+  assert.deepEqual(apns.pushes.map((p) => (p.payload['vigil'] as Record<string, string>)['from']), [alice.id, alice.id, alice.id, '']);
 });
 
 test('repeated signals within signalPushIntervalMs make one push', async (t) => {
@@ -183,4 +188,43 @@ test('503 is retried with backoff until it succeeds; a 429 Retry-After is honour
   await settle(300);
   assert.equal(apns.requests.length, 9, 'four attempts, then it gives up');
   assert.equal((await rest(h, 'GET', `/v2/project/${h.apiKey}/push/registrations?identity=bob`)).body['count'], 1, 'a server error does not remove the token');
+});
+
+test('the APNs provider token is reused, and replaced once it is 50 minutes old (APNs refuses it after 60)', async (t) => {
+  let offsetMs = 0;
+  const now = (): number => Date.now() + offsetMs;
+  const { h, apns } = await startPushHarness(t, { now, server: { clock: { ...systemClock, now } } });
+  const sessionId = h.newSessionId();
+  await register(h, 'bob', 'apns', apnsTestToken());
+  const signal = (): Promise<unknown> =>
+    rest(h, 'POST', `/v2/project/${h.apiKey}/session/${sessionId}/identity/signal`, { identity: 'bob', data: 'x' }, mintProjectJwt(h.apiKey, h.apiSecret, Math.floor(now() / 1000)));
+  for (const [i, minutes] of [0, 10, 49].entries()) {
+    offsetMs = minutes * 60_000;
+    await signal();
+    await apns.waitForRequests(i + 1);
+  }
+  assert.equal(apns.providerTokens.length, 1, 'one token for 49 minutes');
+  offsetMs = 51 * 60_000;
+  await signal();
+  await apns.waitForRequests(4);
+  assert.equal(apns.providerTokens.length, 2, 'a fresh token after 50 minutes');
+  assert.ok(apns.requests.every((r) => r.status === 200), 'never ExpiredProviderToken');
+});
+
+test('invite data that would overflow the VoIP payload limit is left out of the push (the app gets it on joining)', async (t) => {
+  const { h, apns, fcm } = await startPushHarness(t);
+  const sessionId = h.newSessionId();
+  await register(h, 'bob', 'apns-voip', apnsTestToken());
+  await rest(h, 'POST', `/v2/project/${h.apiKey}/push/registrations`, { identity: 'bob', kind: 'fcm', token: `${'f'.repeat(30)}:APA91b` });
+  const data = '\u0001'.repeat(2048); // 2 KB, but 12 KB once JSON-escaped
+  const invited = await rest(h, 'POST', `/v2/project/${h.apiKey}/session/${sessionId}/invite`, { identity: 'bob', data });
+  assert.equal(invited.status, 200);
+  const push = await apns.waitFor();
+  assert.ok(push.bytes <= 5120);
+  assert.equal((push.payload['vigil'] as Record<string, string>)['dataOmitted'], 'true');
+  const message = await fcm.waitFor();
+  assert.equal(message.data['dataOmitted'], 'true');
+  const bob = await joinRaw(h, sessionId, 'identity=bob');
+  const invite = await bob.raw.waitFor((m) => m['type'] === 'invite');
+  assert.equal(invite['data'], data);
 });

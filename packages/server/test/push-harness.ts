@@ -28,7 +28,10 @@ export interface PushHarness {
 }
 
 /** Starts the fakes and a Vigil server with fast retries; all closed when the test ends. */
-export async function startPushHarness(t: TestContext, overrides: { push?: Partial<PushOptions>; server?: Partial<ServerOptions>; now?: () => number } = {}): Promise<PushHarness> {
+export async function startPushHarness(
+  t: TestContext,
+  overrides: { push?: Partial<PushOptions>; server?: Partial<ServerOptions>; now?: () => number; without?: ('apns' | 'fcm' | 'webPush')[] } = {},
+): Promise<PushHarness> {
   const now = overrides.now ?? Date.now;
   const key = apnsTestKey();
   const apns = await FakeApns.start({ publicKey: key.publicKey, keyId: key.keyId, teamId: key.teamId, topic: TOPIC, now });
@@ -47,6 +50,9 @@ export async function startPushHarness(t: TestContext, overrides: { push?: Parti
     signalPushIntervalMs: 0,
     ...overrides.push,
   };
+  for (const service of overrides.without ?? []) {
+    delete push[service];
+  }
   const h = await startTestServer(t, { push, ...overrides.server });
   return { h, apns, fcm, webpush, push };
 }
@@ -58,9 +64,15 @@ export interface RawClient {
   request(body: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-export async function joinRaw(h: TestServer, sessionId: string, data = ''): Promise<RawClient> {
+/** `heartbeatMs`: ping that often, for servers with short liveness timers (no SDK heartbeat here). */
+export async function joinRaw(h: TestServer, sessionId: string, data = '', heartbeatMs?: number): Promise<RawClient> {
   const raw = await openRawSocket(h.url, sessionId, h.token(sessionId, { data }));
   const welcome = await raw.waitFor((m) => m['type'] === 'welcome');
+  if (heartbeatMs !== undefined) {
+    const timer = setInterval(() => raw.socket.readyState === 1 && raw.send('{"type":"ping"}'), heartbeatMs);
+    timer.unref();
+    raw.socket.once('close', () => clearInterval(timer));
+  }
   let nextId = 1;
   return {
     raw,

@@ -112,7 +112,7 @@ export class FakeFcm {
     }
     const match = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) {
-      this.#error(res, 404, 'Not found', undefined, '');
+      this.#error(res, 404, 'Not found', undefined);
       return;
     }
     this.#send(req, match[1] as string, body, res);
@@ -168,34 +168,34 @@ export class FakeFcm {
     };
     if (expiresAt === undefined || expiresAt <= this.#options.now()) {
       record(401, 'UNAUTHENTICATED');
-      this.#error(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token.', undefined, token);
+      this.#error(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token.', undefined);
       return;
     }
     if (project !== this.#options.projectId) {
       record(403, 'SENDER_ID_MISMATCH');
-      this.#error(res, 403, 'Permission denied.', 'SENDER_ID_MISMATCH', token);
+      this.#error(res, 403, 'Permission denied.', 'SENDER_ID_MISMATCH');
       return;
     }
     const scripted = this.#scripted.shift();
     if (scripted) {
       record(scripted.status, scripted.errorCode);
-      this.#error(res, scripted.status, 'Scripted failure.', scripted.errorCode, token, scripted.retryAfter);
+      this.#error(res, scripted.status, 'Scripted failure.', scripted.errorCode, scripted.retryAfter);
       return;
     }
     const invalid = this.#checkMessage(message, body);
     if (invalid) {
       record(400, 'INVALID_ARGUMENT');
-      this.#error(res, 400, invalid, 'INVALID_ARGUMENT', token);
+      this.#error(res, 400, invalid, 'INVALID_ARGUMENT');
       return;
     }
     if (this.#invalid.has(token)) {
       record(400, 'INVALID_ARGUMENT');
-      this.#error(res, 400, 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT', token, undefined, 'message.token');
+      this.#error(res, 400, 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT', undefined, 'message.token');
       return;
     }
     if (this.#unregistered.has(token)) {
       record(404, 'UNREGISTERED');
-      this.#error(res, 404, 'Requested entity was not found.', 'UNREGISTERED', token);
+      this.#error(res, 404, 'Requested entity was not found.', 'UNREGISTERED');
       return;
     }
     const accepted = message as Record<string, unknown>;
@@ -242,7 +242,7 @@ export class FakeFcm {
     return undefined;
   }
 
-  #error(res: ServerResponse, status: number, message: string, errorCode: string | undefined, _token: string, retryAfter?: number, field?: string): void {
+  #error(res: ServerResponse, status: number, message: string, errorCode: string | undefined, retryAfter?: number, field?: string): void {
     const details: Record<string, unknown>[] = [];
     if (errorCode !== undefined) {
       details.push({ '@type': FCM_ERROR, errorCode });

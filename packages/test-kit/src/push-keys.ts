@@ -31,7 +31,9 @@ export function fcmTestServiceAccount(projectId = 'vigil-test', tokenUri = 'http
 export function vapidTestKeys(): { publicKey: string; privateKey: string } {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+  // getPrivateKey() drops leading zero bytes (1 key in 256); VAPID keys are always 32 bytes.
+  const d = ecdh.getPrivateKey();
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: Buffer.concat([Buffer.alloc(32 - d.length), d]).toString('base64url') };
 }
 
 /** A random APNs device token (32 bytes, hex). */

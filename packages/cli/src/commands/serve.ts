@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { createConsoleLogger, createServer, LogLevels, type LogLevel, type VigilServer } from '@vigil/server';
 import { resolveCredentials } from '../credentials.js';
 import { createDemoHandler } from '../demo-routes.js';
+import { describePush, loadPushConfig } from '../push-config.js';
 import { UsageError, type CommandIo } from './io.js';
 
 export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-key KEY --api-secret SECRET] [--no-demo]
             [--log-level debug|info|warn|error] [--heartbeat-interval-ms N] [--heartbeat-timeout-ms N]
             [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
+            [--push-config push.json] [--apns-url URL] [--fcm-url URL] [--fcm-token-url URL]
   Runs the Vigil server (in-memory state) with the demo page and /vigil-client.js.`;
 
 const TIMER_FLAGS = {
@@ -28,6 +30,11 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       'no-demo': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: io.env['VIGIL_LOG_LEVEL'] ?? 'info' },
       'shutdown-timeout-ms': { type: 'string', default: '10000' },
+      // Push wake-up (docs/push.md): credentials in a JSON file; endpoints overridable (local test servers).
+      'push-config': { type: 'string' },
+      'apns-url': { type: 'string' },
+      'fcm-url': { type: 'string' },
+      'fcm-token-url': { type: 'string' },
       ...Object.fromEntries(Object.keys(TIMER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
     },
     strict: true,
@@ -52,6 +59,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
     }
   }
   const credentials = resolveCredentials({ apiKey: values['api-key'], apiSecret: values['api-secret'] }, io.env, io.cwd);
+  const push = loadPushConfig(values, io.cwd);
   const logger = createConsoleLogger(level as LogLevel, (line) => io.stderr(`${line}\n`));
   let server: VigilServer;
   try {
@@ -62,6 +70,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       host: values.host,
       timers,
       logger,
+      ...(push ? { push } : {}),
       httpHandler: createDemoHandler(credentials.apiKey, credentials.apiSecret, { demo: !values['no-demo'] }),
     });
   } catch (err) {
@@ -82,6 +91,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       `  API secret: ${credentials.apiSecret}   (${from})`,
       values['no-demo'] ? '  Demo:       disabled' : `  Demo:       ${server.url}/?session=demo`,
       `  Client SDK: ${server.url}/vigil-client.js`,
+      `  Push:       ${describePush(push)}`,
       `  OpenTok SDK: new OpenTok('${credentials.apiKey}', '<secret>', '${server.url}')`,
       '',
     ].join('\n'),

@@ -26,6 +26,8 @@ export class PeerLink {
   readonly pc: RTCPeerConnection;
   readonly #signals: PeerLinkSignals;
   #pendingCandidates: RTCIceCandidateInit[] | undefined = [];
+  /** Own candidates found before the description went out; the other side could not place them. */
+  #outgoing: IceCandidateInfo[] | undefined = [];
   #closed = false;
 
   constructor(iceServers: IceServer[], signals: PeerLinkSignals) {
@@ -35,7 +37,12 @@ export class PeerLink {
     this.pc.onicecandidate = (event) => {
       if (event.candidate && !this.#closed) {
         const c = event.candidate;
-        this.#signals.ice({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment });
+        const candidate = { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment };
+        if (this.#outgoing) {
+          this.#outgoing.push(candidate);
+        } else {
+          this.#signals.ice(candidate);
+        }
       }
     };
   }
@@ -50,7 +57,7 @@ export class PeerLink {
     if (this.#closed) {
       return;
     }
-    await this.#signals.sdp('offer', this.pc.localDescription?.sdp ?? '');
+    await this.#sendDescription('offer');
   }
 
   /** Offering side: applies the answer. */
@@ -73,7 +80,7 @@ export class PeerLink {
     if (this.#closed) {
       return;
     }
-    await this.#signals.sdp('answer', this.pc.localDescription?.sdp ?? '');
+    await this.#sendDescription('answer');
   }
 
   async addCandidate(candidate: IceCandidateInfo): Promise<void> {
@@ -101,6 +108,17 @@ export class PeerLink {
     this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
     this.pc.close();
+  }
+
+  /** Sends the local description, then the candidates held back for it, in that order on the wire. */
+  async #sendDescription(sdpType: 'offer' | 'answer'): Promise<void> {
+    const sent = this.#signals.sdp(sdpType, this.pc.localDescription?.sdp ?? '');
+    const held = this.#outgoing ?? [];
+    this.#outgoing = undefined;
+    for (const candidate of held) {
+      this.#signals.ice(candidate);
+    }
+    await sent;
   }
 
   async #flushCandidates(): Promise<void> {

@@ -46,6 +46,8 @@ export function createPushService(deps: { registry: SessionRegistry; clock: Cloc
   const store = options.store ?? new MemoryPushRegistrationStore();
   const held = options.heldStore ?? new MemoryHeldMessageStore(now, options.hold ?? {});
   const sender = new PushSender({ providers, store, log: deps.log, retry });
-  deps.log.info('push', { apns: Boolean(providers.apns), fcm: Boolean(providers.fcm), webPush: Boolean(providers.webpush) });
+  if (Object.keys(providers).length > 0) {
+    deps.log.info('push', { apns: Boolean(providers.apns), fcm: Boolean(providers.fcm), webPush: Boolean(providers.webpush) });
+  }
   return new PushService({ registry: deps.registry, clock: deps.clock, log: deps.log, store, held, sender, options, webPushOrigins });
 }

@@ -37,6 +37,8 @@ interface Box {
 /** The default store: one process, bounded by bytes per identity and in total, and by each message's expiry. */
 export class MemoryHeldMessageStore implements HeldMessageStore {
   readonly #boxes = new Map<string, Box>();
+  /** Drop counts of identities forgotten under the total cap. */
+  readonly #evicted = new Map<string, number>();
   readonly #now: () => number;
   readonly #maxBytes: number;
   readonly #maxTotal: number;
@@ -72,19 +74,26 @@ export class MemoryHeldMessageStore implements HeldMessageStore {
       const [oldestKey, oldest] = this.#boxes.entries().next().value as [string, Box];
       this.#resize(oldest, -oldest.bytes);
       this.#boxes.delete(oldestKey);
+      // Only the count survives, so the identity still learns that messages were lost.
+      this.#evicted.set(oldestKey, (this.#evicted.get(oldestKey) ?? 0) + oldest.messages.length + oldest.dropped);
+      if (this.#evicted.size > MAX_BOXES) {
+        this.#evicted.delete(this.#evicted.keys().next().value as string);
+      }
     }
   }
 
   async take(sessionId: string, identity: string): Promise<{ messages: HeldMessage[]; dropped: number }> {
     const boxKey = `${sessionId}\0${identity}`;
+    const evicted = this.#evicted.get(boxKey) ?? 0;
+    this.#evicted.delete(boxKey);
     const box = this.#boxes.get(boxKey);
     if (!box) {
-      return { messages: [], dropped: 0 };
+      return { messages: [], dropped: evicted };
     }
     this.#boxes.delete(boxKey);
     this.#purge(box);
     this.#total -= box.bytes;
-    return { messages: box.messages, dropped: box.dropped };
+    return { messages: box.messages, dropped: box.dropped + evicted };
   }
 
   /** Bytes held in all (for tests and metrics). */

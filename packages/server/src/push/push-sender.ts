@@ -79,7 +79,11 @@ export class PushSender {
     let started = 0;
     for (const target of targets) {
       const provider = this.#providers[providerFor(target.registration.kind)];
-      if (!provider || this.#stop.signal.aborted) {
+      if (this.#stop.signal.aborted) {
+        break;
+      }
+      if (!provider) {
+        // Registered while another node (or an earlier configuration) had credentials for it.
         this.#log.warn('push skipped: no provider', { kind: target.registration.kind, identity: target.registration.identity });
         continue;
       }
@@ -100,10 +104,11 @@ export class PushSender {
     }
   }
 
+  /** Stops retries, closes the providers' connections (failing requests in flight), then waits for the rest. */
   async close(): Promise<void> {
     this.#stop.abort();
-    await this.idle();
     await Promise.all(Object.values(this.#providers).map((provider) => provider.close()));
+    await this.idle();
   }
 
   async #deliver(provider: PushProvider, notice: PushNotice, target: PushTarget): Promise<void> {

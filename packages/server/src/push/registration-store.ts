@@ -39,14 +39,13 @@ export class MemoryPushRegistrationStore implements PushRegistrationStore {
     this.#delete(registration.apiKey, registration.id);
     this.#byId.set(key(registration.apiKey, registration.id), { ...registration });
     const identityKey = key(registration.apiKey, registration.identity);
-    const ids = this.#byIdentity.get(identityKey) ?? [];
-    ids.push(registration.id);
+    const ids = [...(this.#byIdentity.get(identityKey) ?? []), registration.id];
     this.#byIdentity.set(identityKey, ids);
-    while (ids.length > this.#maxPerIdentity) {
-      this.#delete(registration.apiKey, ids[0] as string);
+    // Oldest devices first; `#delete` rewrites the identity's list, so each round starts from the map.
+    for (const id of ids.slice(0, Math.max(0, ids.length - this.#maxPerIdentity))) {
+      this.#delete(registration.apiKey, id);
     }
-    while (this.#byId.size > this.#maxTotal) {
-      const oldest = this.#byId.values().next().value as PushRegistration;
+    for (const oldest of [...this.#byId.values()].slice(0, Math.max(0, this.#byId.size - this.#maxTotal))) {
       this.#delete(oldest.apiKey, oldest.id);
     }
   }

@@ -116,10 +116,12 @@ export function resolveWebPush(options: WebPushOptions): WebPushConfig {
   if (publicKey?.length !== 65 || publicKey[0] !== 4) {
     throw new TypeError('push.webPush.vapidPublicKey must be an uncompressed P-256 public key, base64url (65 bytes)');
   }
-  const d = decodeBase64Url(options.vapidPrivateKey);
-  if (d?.length !== 32) {
+  const raw = decodeBase64Url(options.vapidPrivateKey);
+  if (raw === undefined || raw.length === 0 || raw.length > 32) {
     throw new TypeError('push.webPush.vapidPrivateKey must be a P-256 private key, base64url (32 bytes)');
   }
+  // Some generators drop leading zero bytes (Node's ECDH.getPrivateKey() does, 1 key in 256).
+  const d = Buffer.concat([Buffer.alloc(32 - raw.length), raw]);
   let derived: Buffer;
   try {
     const ecdh = createECDH('prime256v1');

@@ -2,6 +2,7 @@ import type { ClientMessage } from '@vigil/protocol';
 import type { Connection } from '../connection.js';
 import type { ServerContext } from '../server-context.js';
 import { handleIce, handleSdp } from './signaling.js';
+import { updateStream, updateSubscription } from './stream-updates.js';
 
 /** The client messages about streams (publish, subscribe, offers and answers, candidates). */
 export type StreamClientMessage = Extract<
@@ -23,7 +24,7 @@ export function handleStreamMessage(ctx: ServerContext, connection: Connection, 
       streams.unpublish(connection, message);
       return;
     case 'updateStream':
-      streams.updateStream(connection, message);
+      updateStream(streams, connection, message);
       return;
     case 'subscribe':
       streams.subscribe(connection, message);
@@ -32,7 +33,7 @@ export function handleStreamMessage(ctx: ServerContext, connection: Connection, 
       streams.unsubscribe(connection, message);
       return;
     case 'updateSubscription':
-      streams.updateSubscription(connection, message);
+      updateSubscription(streams, connection, message);
       return;
     case 'sdp':
       handleSdp(streams, connection, message);

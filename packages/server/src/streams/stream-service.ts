@@ -7,12 +7,9 @@ import {
   type PublishMessage,
   type StreamDestroyedReason,
   type StreamInfo,
-  type StreamPropertyReason,
   type SubscribeMessage,
   type UnpublishMessage,
   type UnsubscribeMessage,
-  type UpdateStreamMessage,
-  type UpdateSubscriptionMessage,
 } from '@vigil/protocol';
 import type { Clock } from '../clock.js';
 import type { Connection } from '../connection.js';
@@ -70,6 +67,11 @@ export class StreamService {
   /** The routed engine, started on first use. */
   get engine(): MediaEngine {
     this.#engine ??= this.#options.createEngine();
+    return this.#engine;
+  }
+
+  /** The engine if a routed stream has started it (nothing to tell an engine that never ran). */
+  get startedEngine(): MediaEngine | undefined {
     return this.#engine;
   }
 
@@ -137,42 +139,6 @@ export class StreamService {
     this.destroyStream(session, stream, message.reason ?? 'unpublished');
   }
 
-  updateStream(connection: Connection, message: UpdateStreamMessage): void {
-    const session = this.session(connection);
-    const stream = this.ownStream(session, connection, message.streamId);
-    this.messaging.ack(connection, message.id);
-    for (const kind of ['audio', 'video'] as const) {
-      const property = kind === 'audio' ? 'hasAudio' : 'hasVideo';
-      const value = message[property];
-      if (value === undefined || value === stream[property]) {
-        continue;
-      }
-      stream[property] = value;
-      const reason = message.reason ?? (kind === 'audio' ? 'publishAudio' : 'publishVideo');
-      this.#announceProperty(session, stream, property, !value, value, reason);
-      for (const subscription of stream.subscriptions.values()) {
-        this.messaging.send(subscription.subscriber, {
-          type: 'subscriberMedia',
-          subscriptionId: subscription.id,
-          streamId: stream.id,
-          kind,
-          enabled: value,
-          reason,
-        });
-      }
-      if (kind === 'video' && value && session.mediaMode === 'routed' && stream.negotiated) {
-        // The publisher's encoder restarts; make sure subscribers get a key frame right away.
-        this.engine.requestKeyFrame(stream.engineId);
-      }
-    }
-    const dimensions = message.videoDimensions;
-    const old = stream.videoDimensions;
-    if (dimensions && (old?.width !== dimensions.width || old.height !== dimensions.height)) {
-      stream.videoDimensions = { ...dimensions };
-      this.#announceProperty(session, stream, 'videoDimensions', old ?? null, { ...dimensions }, 'videoDimensions');
-    }
-  }
-
   subscribe(connection: Connection, message: SubscribeMessage): void {
     if (connection.role === 'publisheronly') {
       throw new VigilError('NOT_PERMITTED', 'A publisheronly token cannot subscribe.');
@@ -237,42 +203,6 @@ export class StreamService {
     const subscription = this.ownSubscription(connection, message.streamId, message.subscriptionId);
     this.messaging.ack(connection, message.id);
     this.endSubscription(subscription);
-  }
-
-  updateSubscription(connection: Connection, message: UpdateSubscriptionMessage): void {
-    const subscription = this.ownSubscription(connection, message.streamId, message.subscriptionId);
-    const session = this.session(connection);
-    this.messaging.ack(connection, message.id);
-    let changed = false;
-    for (const kind of ['audio', 'video'] as const) {
-      const property = kind === 'audio' ? 'subscribeToAudio' : 'subscribeToVideo';
-      const value = message[property];
-      if (value === undefined || value === subscription[property]) {
-        continue;
-      }
-      subscription[property] = value;
-      changed = true;
-      this.messaging.send(connection, {
-        type: 'subscriberMedia',
-        subscriptionId: subscription.id,
-        streamId: subscription.stream.id,
-        kind,
-        enabled: value,
-        reason: property,
-      });
-      if (session.mediaMode === 'routed') {
-        this.#engine?.setSubscriberMedia(subscription.engineId, kind, value);
-      }
-    }
-    if (changed && session.mediaMode === 'relayed') {
-      this.messaging.send(subscription.stream.publisher, {
-        type: 'subscriptionChanged',
-        subscriptionId: subscription.id,
-        streamId: subscription.stream.id,
-        subscribeToAudio: subscription.subscribeToAudio,
-        subscribeToVideo: subscription.subscribeToVideo,
-      });
-    }
   }
 
   /** A member is leaving: its streams end first with its reason, then its subscriptions. */
@@ -356,18 +286,5 @@ export class StreamService {
 
   async close(): Promise<void> {
     await this.#engine?.close();
-  }
-
-  #announceProperty(
-    session: Session,
-    stream: ServerStream,
-    changedProperty: 'hasAudio' | 'hasVideo' | 'videoDimensions',
-    oldValue: boolean | { width: number; height: number } | null,
-    newValue: boolean | { width: number; height: number } | null,
-    reason: StreamPropertyReason,
-  ): void {
-    if (stream.live) {
-      this.messaging.broadcast(session, { type: 'streamPropertyChanged', streamId: stream.id, changedProperty, oldValue, newValue, reason });
-    }
   }
 }

@@ -1,7 +1,7 @@
 import type { IceCandidateInfo, MediaKind } from '@vigil/protocol';
 import { EngineCounters } from './engine-counters.js';
 import type { MediaEngine, MediaEngineStats } from './media-engine.js';
-import { createForwardingPeer, type WeriftNetworkOptions } from './werift-peer.js';
+import { closeForwardingPeer, createForwardingPeer, type WeriftNetworkOptions } from './werift-peer.js';
 import { WeriftPublisher } from './werift-publisher.js';
 import { SubscriberLeg } from './werift-subscriber-leg.js';
 
@@ -121,11 +121,11 @@ export class WeriftEngine implements MediaEngine {
   }
 
   async close(): Promise<void> {
-    const closing = [...this.#publishers.values()].map((publisher) => publisher.pc);
+    const closing = [...this.#publishers.values()].flatMap((publisher) => [publisher.pc, ...[...publisher.legs].map((leg) => leg.pc)]);
     for (const id of [...this.#publishers.keys()]) {
       this.unpublish(id);
     }
     // unpublish() started each close; wait for them so the process can exit cleanly.
-    await Promise.allSettled(closing.map((pc) => pc.close()));
+    await Promise.allSettled(closing.map((pc) => closeForwardingPeer(pc)));
   }
 }

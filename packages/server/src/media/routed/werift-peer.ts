@@ -48,3 +48,17 @@ export async function localDescriptionWhenGathered(pc: RTCPeerConnection): Promi
   }
   return sdp;
 }
+
+/**
+ * Closes a forwarding peer connection for good. werift keeps retransmitting an unfinished DTLS
+ * handshake (and holds its timer) for up to ~30 s after `close()`; marking the handshake as past its
+ * last flight ends that loop at its next wake-up.
+ */
+export function closeForwardingPeer(pc: RTCPeerConnection): Promise<void> {
+  for (const transport of pc.dtlsTransports) {
+    if (transport.dtls) {
+      transport.dtls.dtls.flight = Number.MAX_SAFE_INTEGER;
+    }
+  }
+  return pc.close().catch(() => undefined);
+}

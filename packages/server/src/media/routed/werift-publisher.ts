@@ -2,7 +2,7 @@ import type { MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RtpPacket } f
 import type { MediaKind } from '@vigil/protocol';
 import type { EngineCounters } from './engine-counters.js';
 import type { LegSource, SubscriberLeg } from './werift-subscriber-leg.js';
-import { localDescriptionWhenGathered } from './werift-peer.js';
+import { closeForwardingPeer, localDescriptionWhenGathered } from './werift-peer.js';
 
 /** Key-frame requests closer together than this are merged: one key frame serves every new subscriber. */
 const KEY_FRAME_INTERVAL_MS = 250;
@@ -91,7 +91,7 @@ export class WeriftPublisher implements LegSource {
     this.#videoReceivers.length = 0;
     this.#counters.publishers -= 1;
     this.#counters.peerConnections -= 1;
-    this.pc.close().catch(() => undefined);
+    void closeForwardingPeer(this.pc);
   }
 
   #forward(kind: MediaKind, rtp: RtpPacket): void {

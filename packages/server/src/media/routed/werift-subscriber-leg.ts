@@ -2,7 +2,7 @@ import { MediaStreamTrack, type RTCPeerConnection, type RtpPacket } from 'werift
 import type { MediaKind } from '@vigil/protocol';
 import type { EngineCounters } from './engine-counters.js';
 import { RtpGate } from './rtp-gate.js';
-import { localDescriptionWhenGathered } from './werift-peer.js';
+import { closeForwardingPeer, localDescriptionWhenGathered } from './werift-peer.js';
 
 /** What a leg needs from the publisher it forwards. */
 export interface LegSource {
@@ -107,6 +107,6 @@ export class SubscriberLeg {
     this.#tracks.clear();
     this.#counters.subscribers -= 1;
     this.#counters.peerConnections -= 1;
-    this.pc.close().catch(() => undefined);
+    void closeForwardingPeer(this.pc);
   }
 }

@@ -1,0 +1,101 @@
+import type { StreamPropertyReason, UpdateStreamMessage, UpdateSubscriptionMessage, VideoDimensions } from '@vigil/protocol';
+import type { Connection } from '../connection.js';
+import type { Session } from '../session-registry.js';
+import type { ServerStream } from './server-stream.js';
+import type { StreamService } from './stream-service.js';
+
+/**
+ * A publisher changes what its stream carries. Everyone gets one `streamPropertyChanged` per changed
+ * property; each subscriber also gets `subscriberMedia` (its `audioDisabled`/`videoEnabled`… event),
+ * with the reason `publishAudio`/`publishVideo` or the lifecycle reason given.
+ */
+export function updateStream(service: StreamService, connection: Connection, message: UpdateStreamMessage): void {
+  const session = service.session(connection);
+  const stream = service.ownStream(session, connection, message.streamId);
+  service.messaging.ack(connection, message.id);
+  for (const kind of ['audio', 'video'] as const) {
+    const property = kind === 'audio' ? 'hasAudio' : 'hasVideo';
+    const value = message[property];
+    if (value === undefined || value === stream[property]) {
+      continue;
+    }
+    stream[property] = value;
+    const reason = message.reason ?? (kind === 'audio' ? 'publishAudio' : 'publishVideo');
+    announceProperty(service, session, stream, property, !value, value, reason);
+    for (const subscription of stream.subscriptions.values()) {
+      service.messaging.send(subscription.subscriber, {
+        type: 'subscriberMedia',
+        subscriptionId: subscription.id,
+        streamId: stream.id,
+        kind,
+        enabled: value,
+        reason,
+      });
+    }
+    if (kind === 'video' && value && session.mediaMode === 'routed' && stream.negotiated) {
+      // The publisher's encoder restarts; make sure subscribers get a key frame right away.
+      service.startedEngine?.requestKeyFrame(stream.engineId);
+    }
+  }
+  const dimensions = message.videoDimensions;
+  const old = stream.videoDimensions;
+  if (dimensions && (old?.width !== dimensions.width || old.height !== dimensions.height)) {
+    stream.videoDimensions = { ...dimensions };
+    announceProperty(service, session, stream, 'videoDimensions', old ?? null, { ...dimensions }, 'videoDimensions');
+  }
+}
+
+/**
+ * A subscriber turns its audio or video off or on. It alone gets `subscriberMedia` (reason
+ * `subscribeToAudio`/`subscribeToVideo`); relayed, the publisher is told to stop or resume sending on
+ * that connection; routed, the engine stops or resumes forwarding to that leg.
+ */
+export function updateSubscription(service: StreamService, connection: Connection, message: UpdateSubscriptionMessage): void {
+  const subscription = service.ownSubscription(connection, message.streamId, message.subscriptionId);
+  const session = service.session(connection);
+  service.messaging.ack(connection, message.id);
+  let changed = false;
+  for (const kind of ['audio', 'video'] as const) {
+    const property = kind === 'audio' ? 'subscribeToAudio' : 'subscribeToVideo';
+    const value = message[property];
+    if (value === undefined || value === subscription[property]) {
+      continue;
+    }
+    subscription[property] = value;
+    changed = true;
+    service.messaging.send(connection, {
+      type: 'subscriberMedia',
+      subscriptionId: subscription.id,
+      streamId: subscription.stream.id,
+      kind,
+      enabled: value,
+      reason: property,
+    });
+    if (session.mediaMode === 'routed') {
+      service.startedEngine?.setSubscriberMedia(subscription.engineId, kind, value);
+    }
+  }
+  if (changed && session.mediaMode === 'relayed') {
+    service.messaging.send(subscription.stream.publisher, {
+      type: 'subscriptionChanged',
+      subscriptionId: subscription.id,
+      streamId: subscription.stream.id,
+      subscribeToAudio: subscription.subscribeToAudio,
+      subscribeToVideo: subscription.subscribeToVideo,
+    });
+  }
+}
+
+function announceProperty(
+  service: StreamService,
+  session: Session,
+  stream: ServerStream,
+  changedProperty: 'hasAudio' | 'hasVideo' | 'videoDimensions',
+  oldValue: boolean | VideoDimensions | null,
+  newValue: boolean | VideoDimensions | null,
+  reason: StreamPropertyReason,
+): void {
+  if (stream.live) {
+    service.messaging.broadcast(session, { type: 'streamPropertyChanged', streamId: stream.id, changedProperty, oldValue, newValue, reason });
+  }
+}
