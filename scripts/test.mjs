@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SYSTEM_PACKAGES = [{ debian: 'chromium', binaries: ['/usr/bin/chromium'], env: 'VIGIL_CHROMIUM' }];
+const SYSTEM_PACKAGES = [
+  { debian: 'chromium', binaries: ['/usr/bin/chromium'], env: 'VIGIL_CHROMIUM' },
+  { debian: 'openssl', binaries: ['/usr/bin/openssl'] },
+];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
