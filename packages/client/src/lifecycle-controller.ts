@@ -10,6 +10,7 @@ import {
 } from '@vigil/lifecycle';
 import type { AnnouncedState } from '@vigil/protocol';
 import type { ClientClock } from './clock.js';
+import type { Publisher } from './publisher.js';
 
 /** What the controller drives on the session. */
 export interface LifecycleSessionHooks {
@@ -81,6 +82,30 @@ export class LifecycleController {
     return () => this.#media.delete(id);
   }
 
+  /**
+   * Puts a published publisher under the engine: camera paused in the background (mobile policy) with
+   * reason `background`, audio stopped during an interruption with reason `interrupted`, restores
+   * verified, and the app's own toggles honoured when it is active again. Undone when it unpublishes.
+   */
+  attachPublisher(publisher: Publisher): void {
+    const id = publisher.streamId;
+    if (id === undefined) {
+      return;
+    }
+    const detachMedia = this.attachMedia(id, (effect) => applyToPublisher(this.engine, publisher, id, effect));
+    const unwatch = publisher.tracks.map((track) => this.watchTrack(track));
+    publisher.lifecycleToggle = (kind, on) => this.engine.send(kind === 'video' ? { type: 'publishVideo', publisherId: id, value: on } : { type: 'publishAudio', publisherId: id, value: on });
+    const removed = (): void => {
+      publisher.off('streamDestroyed', removed);
+      publisher.lifecycleToggle = undefined;
+      detachMedia();
+      unwatch.forEach((stop) => stop());
+      this.engine.send({ type: 'publisherRemoved', publisherId: id });
+    };
+    publisher.on('streamDestroyed', removed);
+    this.engine.send({ type: 'publisherAdded', publisherId: id, source: publisher.videoType, publishVideo: publisher.publishingVideo, publishAudio: publisher.publishingAudio });
+  }
+
   /** Watches a capture track for interruptions (browser only). */
   watchTrack(track: { kind: string; addEventListener(t: string, l: (e: unknown) => void): void; removeEventListener(t: string, l: (e: unknown) => void): void }): () => void {
     return this.#adapter?.watchTrack(track) ?? (() => {});
@@ -119,4 +144,39 @@ function browserEnvironment(): BrowserEnvironment | undefined {
     return undefined;
   }
   return g.navigator ? { document: g.document, window: win, navigator: g.navigator } : { document: g.document, window: win };
+}
+
+/**
+ * Applies one engine effect to a publisher. A restore counts as verified when the track is live and
+ * not muted by the OS (frames can flow); anything else reports a failure so the engine retries.
+ */
+function applyToPublisher(engine: LifecycleEngine, publisher: Publisher, id: string, effect: LifecycleEffect): void {
+  const healthy = (kind: 'audio' | 'video'): boolean => {
+    const track = publisher.tracks.find((t) => t.kind === kind);
+    return track !== undefined && track.readyState === 'live' && !track.muted;
+  };
+  switch (effect.type) {
+    case 'pauseCamera':
+      publisher.applyLifecycle('video', false, effect.reason === 'background' ? 'background' : 'interrupted');
+      return;
+    case 'restoreCamera':
+      publisher.applyLifecycle('video', true, 'background');
+      engine.send(healthy('video') ? { type: 'videoRestoreVerified', publisherId: id } : { type: 'videoRestoreFailed', publisherId: id });
+      return;
+    case 'setPublishVideo':
+      publisher.applyLifecycle('video', effect.enabled, 'app');
+      return;
+    case 'setPublishAudio':
+      publisher.applyLifecycle('audio', effect.enabled, 'app');
+      return;
+    case 'stopAudio':
+      publisher.applyLifecycle('audio', false, 'interrupted');
+      return;
+    case 'restoreAudio':
+      publisher.applyLifecycle('audio', true, 'interrupted');
+      engine.send(healthy('audio') ? { type: 'audioRestoreVerified', target: 'publisher', id } : { type: 'audioRestoreFailed', target: 'publisher', id });
+      return;
+    default:
+      return;
+  }
 }

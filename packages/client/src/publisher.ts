@@ -49,6 +49,11 @@ export class Publisher extends Emitter<PublisherEvents> {
   readonly #owned: MediaStreamTrack[] = [];
   readonly #unwatch: (() => void)[] = [];
   #destroyed = false;
+  /**
+   * Set while the session's lifecycle engine manages this publisher: the app's own toggles go to the
+   * engine (which may hold them until the app is active again) instead of straight to the media.
+   */
+  lifecycleToggle: ((kind: 'audio' | 'video', on: boolean) => void) | undefined;
 
   constructor(target: VideoTarget, options: PublisherOptions = {}) {
     super();
@@ -112,12 +117,28 @@ export class Publisher extends Emitter<PublisherEvents> {
 
   /** Stops or resumes sending audio; subscribers get `audioDisabled`/`audioEnabled` (reason `publishAudio`). */
   publishAudio(on: boolean): void {
+    if (this.lifecycleToggle && typeof on === 'boolean') {
+      this.lifecycleToggle('audio', on);
+      return;
+    }
     this.#setSending('audio', on);
   }
 
   /** Stops or resumes sending video; subscribers get `videoDisabled`/`videoEnabled` (reason `publishVideo`). */
   publishVideo(on: boolean): void {
+    if (this.lifecycleToggle && typeof on === 'boolean') {
+      this.lifecycleToggle('video', on);
+      return;
+    }
     this.#setSending('video', on);
+  }
+
+  /**
+   * Applies a lifecycle decision: sends or stops a kind and tells everyone why (`background`,
+   * `interrupted`, or the app's own `publishAudio`/`publishVideo` held through the background).
+   */
+  applyLifecycle(kind: 'audio' | 'video', on: boolean, reason: 'background' | 'interrupted' | 'app'): void {
+    this.#setSending(kind, on, reason === 'app' ? undefined : reason);
   }
 
   /** The video's current size, from the track's settings. */
@@ -193,7 +214,7 @@ export class Publisher extends Emitter<PublisherEvents> {
     }
   }
 
-  #setSending(kind: 'audio' | 'video', on: boolean): void {
+  #setSending(kind: 'audio' | 'video', on: boolean, reason?: 'background' | 'interrupted'): void {
     if (typeof on !== 'boolean') {
       throw new TypeError(`publish${kind === 'audio' ? 'Audio' : 'Video'}(on): on must be a boolean`);
     }
@@ -203,7 +224,8 @@ export class Publisher extends Emitter<PublisherEvents> {
     }
     core.setSending(kind, on);
     if (core.track(kind) && core.binding) {
-      const change = kind === 'audio' ? { hasAudio: on } : { hasVideo: on };
+      const base = kind === 'audio' ? { hasAudio: on } : { hasVideo: on };
+      const change = reason ? { ...base, reason } : base;
       core.binding.update(change).catch((err: unknown) => this.emit('error', { error: isVigilError(err) ? err : new VigilError('INTERNAL') }));
     }
   }

@@ -245,8 +245,9 @@ export class Session extends Emitter<SessionEvents> {
    * publisher's `streamCreated`); rejects with a `VigilError` (`NOT_PERMITTED` for a subscriber
    * token, `MEDIA_ACCESS_DENIED`, `STREAM_LIMIT_REACHED`, …).
    */
-  publish(publisher: Publisher): Promise<void> {
-    return this.#media.publish(publisher);
+  async publish(publisher: Publisher): Promise<void> {
+    await this.#media.publish(publisher);
+    this.#lifecycle?.attachPublisher(publisher);
   }
 
   /** Stops publishing; everyone gets `streamDestroyed` with reason `unpublished`. */

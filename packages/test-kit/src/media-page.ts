@@ -35,6 +35,8 @@ export interface MediaParticipantOptions {
   canvas?: boolean;
   resolution?: string;
   frameRate?: number;
+  /** Browser user agent, e.g. a phone's, so the SDK applies the mobile lifecycle policy. */
+  userAgent?: string;
 }
 
 interface PageApi {
@@ -66,7 +68,7 @@ export class MediaParticipant {
 
   /** Opens `pageUrl` (a page on the server's origin) and joins `sessionId` with `token`. */
   static async join(browser: Browser, pageUrl: string, init: { apiKey: string; sessionId: string; token: string }, options: MediaParticipantOptions): Promise<MediaParticipant> {
-    const context = await browser.newContext();
+    const context = await browser.newContext(options.userAgent ? { userAgent: options.userAgent } : {});
     const page = await context.newPage();
     const participant = new MediaParticipant(options.name, context, page);
     await page.goto(pageUrl);
@@ -177,8 +179,9 @@ async function setUpPage(args: { apiKey: string; sessionId: string; token: strin
   const sdk = (await import('/vigil-client.js' as string)) as typeof import('@vigil/client');
   const { options } = args;
   const events: PageMediaEvent[] = [];
-  // No lifecycle engine: these tests drive media directly, and a headless page never goes to the background.
-  const session = sdk.initSession(args.apiKey, args.sessionId, { lifecycle: false });
+  // The lifecycle engine runs only when asked (a phone user agent): the other media tests drive media
+  // directly, and a headless page never goes to the background by itself.
+  const session = sdk.initSession(args.apiKey, args.sessionId, args.options.userAgent ? {} : { lifecycle: false });
   const subscribers = new Map<string, import('@vigil/client').Subscriber>();
   const api: PageApi = { events, session, publisher: undefined, subscribers, sdk, publish: async () => undefined };
   (window as unknown as PageWindow).__vigil = api;

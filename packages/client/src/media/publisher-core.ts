@@ -17,7 +17,7 @@ export interface PublisherBinding {
   /** Sends an offer on the link of `subscriptionId` (relayed) or to the server (routed, undefined). */
   sdp(subscriptionId: string | undefined, sdpType: 'offer' | 'answer', sdp: string): Promise<void>;
   ice(subscriptionId: string | undefined, candidate: IceCandidateInfo): void;
-  update(change: { hasAudio?: boolean; hasVideo?: boolean; videoDimensions?: VideoDimensions }): Promise<void>;
+  update(change: { hasAudio?: boolean; hasVideo?: boolean; videoDimensions?: VideoDimensions; reason?: 'background' | 'interrupted' }): Promise<void>;
   unpublish(reason: 'unpublished' | 'mediaStopped'): Promise<void>;
 }
 
