@@ -541,24 +541,40 @@ export class Session extends Emitter<SessionEvents> {
           return;
         }
       }
-      policy.charge(startedAt, this.#options.requestTimeoutMs ?? 10_000);
-      const delay = policy.nextDelay();
-      if (delay === null) {
-        this.#finish('networkDisconnected');
+      if (!(await this.#backOff(policy, startedAt))) {
         return;
       }
-      await policy.wait(delay, () => this.#state !== 'reconnecting');
+    }
+  }
+
+  /**
+   * Charges a failed attempt to the budget and waits out the next delay. False when the budget is
+   * used up (the session has then ended with `networkDisconnected`).
+   */
+  async #backOff(policy: ReconnectPolicy, startedAt: number): Promise<boolean> {
+    policy.charge(startedAt, this.#options.requestTimeoutMs ?? 10_000);
+    const delay = policy.nextDelay();
+    if (delay === null) {
+      this.#finish('networkDisconnected');
+      return false;
+    }
+    await policy.wait(delay, () => this.#state !== 'reconnecting');
+    return true;
+  }
+
+  /** Makes `link` live and re-sends the requests after `lastProcessedId`, oldest first. */
+  #adoptAndResend(link: SocketLink, lastProcessedId: number): void {
+    const resend = this.#requests.resumeAfter(lastProcessedId);
+    this.#adopt(link);
+    for (const text of resend) {
+      link.send(text);
     }
   }
 
   #resumed(link: SocketLink, resumed: ResumedMessage): void {
     this.#state = 'connected';
     // Requests the server processed are answered in the replay; only later ones are sent again.
-    const resend = this.#requests.resumeAfter(resumed.lastRequestId);
-    this.#adopt(link);
-    for (const text of resend) {
-      link.send(text);
-    }
+    this.#adoptAndResend(link, resumed.lastRequestId);
     this.emit('sessionReconnected', { rejoined: false });
   }
 
@@ -592,11 +608,7 @@ export class Session extends Emitter<SessionEvents> {
           }
         }
         this.#requests.settleUpTo(first.previous?.lastRequestId ?? 0);
-        const resend = this.#requests.resumeAfter(0);
-        this.#adopt(link);
-        for (const text of resend) {
-          link.send(text);
-        }
+        this.#adoptAndResend(link, 0);
         this.#reannounce();
         this.emit('sessionReconnected', { rejoined: true, previousConnectionId: previous.connectionId });
         return;
@@ -622,13 +634,9 @@ export class Session extends Emitter<SessionEvents> {
           return;
         }
       }
-      policy.charge(startedAt, this.#options.requestTimeoutMs ?? 10_000);
-      const delay = policy.nextDelay();
-      if (delay === null) {
-        this.#finish('networkDisconnected');
+      if (!(await this.#backOff(policy, startedAt))) {
         return;
       }
-      await policy.wait(delay, () => this.#state !== 'reconnecting');
     }
   }
 
