@@ -1,6 +1,6 @@
 // `npm test`: make sure the system packages the tests need are here, build, then run every test.
-// Tests that need Chromium are not skipped when it is missing: this script installs it (as root with
-// apt-get) or stops and says exactly what to run.
+// Tests that need Chromium or Redis are not skipped when they are missing: this script installs them (as
+// root with apt-get) or stops and says exactly what to run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const SYSTEM_PACKAGES = [
   { debian: 'chromium', binaries: ['/usr/bin/chromium'], env: 'VIGIL_CHROMIUM' },
   { debian: 'openssl', binaries: ['/usr/bin/openssl'] },
+  { debian: 'redis-server', binaries: ['/usr/bin/redis-server'], env: 'VIGIL_REDIS_SERVER' },
 ];
 
 function run(command, args, options = {}) {

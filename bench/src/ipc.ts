@@ -37,6 +37,8 @@ export interface SendResult {
 /** Settings the receivers process gets in argv[2], as JSON. */
 export interface ReceiversSettings extends Pick<BenchConfig, 'receivers' | 'messages' | 'window' | 'dataBytes' | 'deadlineMs'> {
   url: string;
+  /** Several nodes of one deployment: receiver i joins `urls[i % n]`, the sender `urls[0]`. */
+  urls?: string[];
 }
 
 export type ServerToParent = { kind: 'ready'; url: string } | ({ kind: 'usage' } & UsageSample);

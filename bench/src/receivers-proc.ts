@@ -134,7 +134,8 @@ function finish(timedOut: boolean): void {
 
 function open(index: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(settings.url, { perMessageDeflate: false });
+    const url = settings.urls ? (settings.urls[index === senderIndex ? 0 : index % settings.urls.length] as string) : settings.url;
+    const socket = new WebSocket(url, { perMessageDeflate: false });
     sockets[index] = socket;
     const timer = setTimeout(() => fail(`socket ${index}: no welcome within ${CONNECT_TIMEOUT_MS} ms`), CONNECT_TIMEOUT_MS);
     const fail = (why: string): void => {

@@ -5,6 +5,9 @@ import { initPublisher, initSession } from '/vigil-client.js';
 const $ = (id) => document.getElementById(id);
 let session;
 let publisher;
+/** The reason each connection gave for its lifecycle state (from `connectionStateChanged`). */
+const stateReasons = new Map();
+const SUSPEND_MS = 10_000;
 
 function nameOf(connection) {
   try {
@@ -22,20 +25,47 @@ function log(text, kind = 'signal') {
   item.scrollIntoView({ block: 'nearest' });
 }
 
+/**
+ * What this device's lifecycle engine has told everyone: `active`, `background` or `interrupted`, and
+ * why. Peers see the same through `connectionStateChanged`.
+ */
+function ownLifecycle() {
+  const engine = session?.lifecycle?.engine.state;
+  if (!engine) return { state: 'active', reason: '' };
+  const reason = engine.audioInterruption ?? (engine.backgrounded ? 'background' : 'foreground');
+  return { state: engine.announced, reason };
+}
+
+function lifecycleBadge(state, reason) {
+  const badge = document.createElement('span');
+  badge.className = 'lc-state';
+  badge.dataset.state = state;
+  badge.textContent = reason ? `${state} (${reason})` : state;
+  return badge;
+}
+
 function renderPresence() {
   const list = $('presence');
   list.replaceChildren(
     ...session.connections.map((connection) => {
       const item = document.createElement('li');
-      item.textContent = nameOf(connection);
+      const name = document.createElement('span');
+      name.className = 'who';
+      name.textContent = nameOf(connection);
       item.dataset.connectionId = connection.connectionId;
-      if (connection.connectionId === session.connection?.connectionId) {
+      const me = connection.connectionId === session.connection?.connectionId;
+      const { state, reason } = me ? ownLifecycle() : { state: connection.state, reason: stateReasons.get(connection.connectionId) ?? '' };
+      item.dataset.state = state;
+      if (me) {
         item.className = 'me';
-        item.textContent += ' (you)';
+        name.textContent += ' (you)';
       }
+      item.append(name, lifecycleBadge(state, reason));
       return item;
     }),
   );
+  const own = ownLifecycle();
+  $('self-lifecycle').textContent = own.reason ? `${own.state} (${own.reason})` : own.state;
 }
 
 function stateText(hasAudio, hasVideo) {
@@ -70,10 +100,12 @@ function addTile(stream) {
   );
 }
 
-function updateTile(stream) {
+function updateTile(stream, reason) {
   const tile = document.querySelector(`.tile[data-stream-id="${CSS.escape(stream.streamId)}"]`);
   if (!tile) return;
-  tile.querySelector('.state').innerHTML = stateText(stream.hasAudio, stream.hasVideo);
+  // Lifecycle reasons (`background`, `interrupted`) say why media stopped without anyone pressing a button.
+  const why = reason === 'background' || reason === 'interrupted' ? ` (${reason})` : '';
+  tile.querySelector('.state').innerHTML = stateText(stream.hasAudio, stream.hasVideo) + why;
   tile.classList.toggle('video-off', !stream.hasVideo);
   tile.dataset.hasAudio = String(stream.hasAudio);
   tile.dataset.hasVideo = String(stream.hasVideo);
@@ -98,13 +130,41 @@ async function startMedia(name) {
     $('error').textContent = `Camera or microphone refused (${error.code}); you can still watch and chat.`;
   });
   publisher.on('mediaStopped', () => log('Your camera or microphone stopped', 'system'));
+  publisher.on('videoRestoreFailed', ({ attempt, retryInMs }) =>
+    log(`Your camera did not come back (attempt ${attempt}); ${retryInMs === null ? 'gave up' : `retrying in ${retryInMs} ms`}`, 'system'),
+  );
   await session.publish(publisher);
   $('toggle-audio').disabled = !publisher.hasAudio;
   $('toggle-video').disabled = !publisher.hasVideo;
   renderOwnState();
 }
 
-async function join(room, name, mediaMode, withMedia) {
+/** Feeds one input to the SDK's lifecycle engine, as a phone's OS would, and shows the result. */
+function lifecycleInput(input) {
+  session?.lifecycle?.send(input);
+  renderPresence();
+  renderOwnState();
+}
+
+/**
+ * A suspended app runs no JavaScript: no heartbeats, no events. Blocking this page's main thread does
+ * the same (media threads go on, as on a phone with an audio session). The server notices the silence
+ * and, since `background` was announced first, tells everyone this connection is `suspended`.
+ */
+async function suspendFor(ms) {
+  lifecycleInput({ type: 'appState', state: 'background' });
+  lifecycleInput({ type: 'suspend' });
+  $('self-lifecycle').textContent = `suspended for ${ms / 1000} s…`;
+  // Let the announcement and this repaint go out before the page stops.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Frozen on purpose: bounded by `ms`.
+  }
+  lifecycleInput({ type: 'resume' });
+}
+
+async function join(room, name, mediaMode, withMedia, policy) {
   $('error').textContent = '';
   const query = new URLSearchParams({ session: room, name, mediaMode });
   const response = await fetch(`/demo/join?${query}`);
@@ -112,7 +172,14 @@ async function join(room, name, mediaMode, withMedia) {
   if (!response.ok) {
     throw new Error(body.message);
   }
-  session = initSession(body.apiKey, body.sessionId);
+  // The lifecycle engine runs by itself in every session; `policy` picks the phone or desktop rules.
+  session = initSession(body.apiKey, body.sessionId, { lifecycle: { policy } });
+  session.on('connectionStateChanged', ({ connection, state, reason }) => {
+    stateReasons.set(connection.connectionId, reason);
+    log(`${nameOf(connection)} is ${state} (${reason})`, 'system');
+    renderPresence();
+  });
+  session.on('backgroundWithoutMedia', () => log('You are in the background with no media: a phone would suspend this app soon', 'system'));
   session.on('connectionCreated', ({ connection }) => {
     log(`${nameOf(connection)} joined`, 'system');
     renderPresence();
@@ -124,7 +191,7 @@ async function join(room, name, mediaMode, withMedia) {
   session.on('signal:chat', ({ data, from }) => log(`${from ? nameOf(from) : 'server'}: ${data}`));
   session.on('streamCreated', ({ stream }) => addTile(stream));
   session.on('streamDestroyed', ({ stream }) => removeTile(stream));
-  session.on('streamPropertyChanged', ({ stream }) => updateTile(stream));
+  session.on('streamPropertyChanged', ({ stream, reason }) => updateTile(stream, reason));
   session.on('sessionDisconnected', ({ reason }) => {
     $('status').textContent = `Disconnected (${reason})`;
     $('presence').replaceChildren();
@@ -133,6 +200,7 @@ async function join(room, name, mediaMode, withMedia) {
     publisher = undefined;
     $('toggle-audio').disabled = true;
     $('toggle-video').disabled = true;
+    $('lifecycle-controls').disabled = true;
   });
   await session.connect(body.token);
   $('status').textContent = `Connected to "${room}" as ${name || 'guest'} (${body.mediaMode ?? mediaMode} media)`;
@@ -141,6 +209,7 @@ async function join(room, name, mediaMode, withMedia) {
   $('share-link').textContent = link;
   $('join-form').hidden = true;
   $('room').hidden = false;
+  $('lifecycle-controls').disabled = !session.lifecycle;
   renderPresence();
   if (withMedia) {
     // Joined either way: without a camera you can still watch, listen and chat.
@@ -152,7 +221,7 @@ async function join(room, name, mediaMode, withMedia) {
 
 $('join-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  join($('session-name').value.trim(), $('your-name').value.trim(), $('media-mode').value, $('with-media').checked).catch((err) => {
+  join($('session-name').value.trim(), $('your-name').value.trim(), $('media-mode').value, $('with-media').checked, $('policy').value).catch((err) => {
     $('error').textContent = `Could not join: ${err.message}`;
   });
 });
@@ -176,6 +245,13 @@ $('toggle-video').addEventListener('click', () => {
   publisher?.publishVideo(!publisher.publishingVideo);
   renderOwnState();
 });
+$('lc-background').addEventListener('click', () => lifecycleInput({ type: 'appState', state: 'background' }));
+$('lc-return').addEventListener('click', () => lifecycleInput({ type: 'appState', state: 'active' }));
+$('lc-call').addEventListener('click', () => lifecycleInput({ type: 'audioInterruptionBegan', reason: 'call' }));
+$('lc-call-end').addEventListener('click', () => lifecycleInput({ type: 'audioInterruptionEnded' }));
+$('lc-suspend').addEventListener('click', () => {
+  suspendFor(SUSPEND_MS).catch((err) => ($('error').textContent = err.message));
+});
 
 const params = new URLSearchParams(location.search);
 if (params.get('session')) {
@@ -187,8 +263,11 @@ if (params.get('session')) {
   if (params.get('media') === 'off') {
     $('with-media').checked = false;
   }
+  if (params.get('policy') === 'desktop') {
+    $('policy').value = 'desktop';
+  }
   if (params.get('name')) {
-    join(params.get('session'), params.get('name'), $('media-mode').value, $('with-media').checked).catch((err) => {
+    join(params.get('session'), params.get('name'), $('media-mode').value, $('with-media').checked, $('policy').value).catch((err) => {
       $('error').textContent = `Could not join: ${err.message}`;
     });
   }

@@ -37,9 +37,66 @@ test('two Chromium pages on the demo see each other and exchange a signal', asyn
   await ann.click('#send');
   await ben.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('Ann: hello from Ann'), undefined, { timeout: 10_000 });
 
+  // The lifecycle buttons drive Ann's engine; Ben's page shows her state and its reason.
+  const annAtBen = (expected: string): Promise<unknown> =>
+    ben.waitForFunction(
+      (text) => [...document.querySelectorAll<HTMLElement>('#presence li')].some((li) => li.querySelector('.who')?.textContent === 'Ann' && li.querySelector('.lc-state')?.textContent === text),
+      expected,
+      { timeout: 10_000 },
+    );
+  await ann.waitForFunction(() => !(document.querySelector('#lifecycle-controls') as HTMLFieldSetElement).disabled, undefined, { timeout: 10_000 });
+  await annAtBen('active');
+  await ann.click('#lc-background');
+  await annAtBen('background (background)');
+  assert.equal(await ann.textContent('#self-lifecycle'), 'background (background)');
+  await ann.click('#lc-call');
+  await annAtBen('interrupted (call)');
+  await ann.click('#lc-call-end');
+  await ann.click('#lc-return');
+  await annAtBen('active (foreground)');
+
   await ben.click('#leave');
   await ann.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('Ben left (clientDisconnected)'), undefined, { timeout: 10_000 });
   assert.equal(await ann.$$eval('#presence li', (items) => items.length), 1);
+});
+
+test('demo: the suspend button freezes the page; the other page sees it suspended, then back', async (t) => {
+  const server = await runServe(['--port', '0', '--log-level', 'warn'], {
+    stdout: () => {},
+    stderr: () => {},
+    env: {},
+    cwd: mkdtempSync(join(tmpdir(), 'vigil-demo-suspend-')),
+  });
+  t.after(() => server.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const open = async (name: string): Promise<import('playwright-core').Page> => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/?session=room-s&name=${name}&media=off`);
+    return page;
+  };
+  const ann = await open('Ann');
+  const ben = await open('Ben');
+  const annState = (): Promise<string> =>
+    ben.evaluate(() => [...document.querySelectorAll<HTMLElement>('#presence li')].find((li) => li.querySelector('.who')?.textContent === 'Ann')?.dataset['state'] ?? '');
+  await ann.waitForFunction(() => !(document.querySelector('#lifecycle-controls') as HTMLFieldSetElement).disabled, undefined, { timeout: 10_000 });
+  await ben.waitForFunction(() => document.querySelectorAll('#presence li').length === 2, undefined, { timeout: 10_000 });
+  // Not awaited: the click's handler blocks Ann's page for 10 s, so Playwright's click would wait it out.
+  const clicked = ann.click('#lc-suspend', { noWaitAfter: true });
+  await ben.waitForFunction(
+    () => [...document.querySelectorAll<HTMLElement>('#presence li')].some((li) => li.querySelector('.who')?.textContent === 'Ann' && li.dataset['state'] === 'suspended'),
+    undefined,
+    { timeout: 15_000 },
+  );
+  await clicked;
+  // Unfrozen, the page resumes its connection: the server takes it back, and Ben sees her no longer suspended.
+  await ben.waitForFunction(
+    () => [...document.querySelectorAll<HTMLElement>('#presence li')].some((li) => li.querySelector('.who')?.textContent === 'Ann' && li.dataset['state'] !== 'suspended'),
+    undefined,
+    { timeout: 15_000 },
+  );
+  assert.notEqual(await annState(), 'suspended');
+  assert.ok(!(await ben.textContent('#log'))?.includes('Ann left'), 'the same connection came back: no leave');
 });
 
 test('the browser build imports as an ES module with no bundler: /vigil-client.js', async (t) => {

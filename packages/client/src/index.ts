@@ -38,7 +38,7 @@ export type { PublisherOptions } from './publisher.js';
 export { Subscriber } from './subscriber.js';
 export type { SubscribeOptions } from './subscriber.js';
 export { Stream } from './stream.js';
-export type { PublisherEvents, SubscriberEvents, SubscriberMediaEvent } from './media-events.js';
+export type { PublisherEvents, SubscriberEvents, SubscriberMediaEvent, RestoreFailedEvent } from './media-events.js';
 export type { SubscriberStats } from './media/media-stats.js';
 export type { VideoTarget } from './media/video-element.js';
 export type { MediaSource } from './media/user-media.js';

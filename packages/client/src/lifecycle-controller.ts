@@ -10,7 +10,12 @@ import {
 } from '@vigil/lifecycle';
 import type { AnnouncedState } from '@vigil/protocol';
 import type { ClientClock } from './clock.js';
+import { INTERNAL } from './media/internal.js';
+import { publisherEffectHandler } from './media/lifecycle-publisher.js';
+import { planSubscriber, subscriberEffectHandler } from './media/lifecycle-subscriber.js';
 import type { Publisher } from './publisher.js';
+import type { Stream } from './stream.js';
+import { withLifecycleStart, type SubscribeOptions, type Subscriber } from './subscriber.js';
 
 /** What the controller drives on the session. */
 export interface LifecycleSessionHooks {
@@ -36,15 +41,23 @@ export interface SessionLifecycleOptions extends LifecycleOptions {
 /**
  * The lifecycle engine, running inside a session: platform inputs in, effects applied to the session
  * (announce to peers, probe the link, warn the app) and to registered publishers and subscribers.
+ * Reach it as `session.lifecycle` once connected.
+ *
+ * @example
+ * // React Native, native audio-session events, or a demo's buttons: feed the inputs yourself.
+ * session.lifecycle?.send({ type: 'appState', state: 'background' });
+ * session.lifecycle?.send({ type: 'audioInterruptionBegan', reason: 'call' });
  */
 export class LifecycleController {
   readonly engine: LifecycleEngine;
+  readonly #clock: ClientClock;
   readonly #hooks: LifecycleSessionHooks;
   readonly #media = new Map<string, MediaEffectHandler>();
   readonly #adapter: BrowserAdapter | undefined;
 
   constructor(hooks: LifecycleSessionHooks, options: SessionLifecycleOptions, clock: ClientClock) {
     this.#hooks = hooks;
+    this.#clock = clock;
     const env = browserEnvironment();
     const useBrowser = options.browserAdapter !== false && env !== undefined;
     let adapter: BrowserAdapter | undefined;
@@ -71,7 +84,11 @@ export class LifecycleController {
     }
   }
 
-  /** Feeds a platform input (React Native adapter, native audio-session events, tests). */
+  /**
+   * Feeds one input to the engine: a platform signal (`appState`, `suspend`, `resume`,
+   * `audioInterruptionBegan {reason}` / `audioInterruptionEnded`, `cameraInterruption*`, `network`)
+   * from React Native, native audio-session events, a test, or a demo. Effects run before it returns.
+   */
   send(input: LifecycleInput): void {
     this.engine.send(input);
   }
@@ -92,8 +109,14 @@ export class LifecycleController {
     if (id === undefined) {
       return;
     }
-    const detachMedia = this.attachMedia(id, (effect) => applyToPublisher(this.engine, publisher, id, effect));
     const unwatch = publisher.tracks.map((track) => this.watchTrack(track));
+    const handler = publisherEffectHandler(publisher, id, {
+      engine: this.engine,
+      clock: this.#clock,
+      // A camera opened again after a failed restore is watched for interruptions like the first.
+      watchTrack: (track) => unwatch.push(this.watchTrack(track)),
+    });
+    const detachMedia = this.attachMedia(id, handler);
     publisher.lifecycleToggle = (kind, on) => this.engine.send(kind === 'video' ? { type: 'publishVideo', publisherId: id, value: on } : { type: 'publishAudio', publisherId: id, value: on });
     const removed = (): void => {
       publisher.off('streamDestroyed', removed);
@@ -104,6 +127,53 @@ export class LifecycleController {
     };
     publisher.on('streamDestroyed', removed);
     this.engine.send({ type: 'publisherAdded', publisherId: id, source: publisher.videoType, publishVideo: publisher.publishingVideo, publishAudio: publisher.publishingAudio });
+  }
+
+  /**
+   * The options a new subscriber starts with (lifecycle.md rule 3): asked of the engine before the
+   * subscriber exists, so that in the background no video view is created and no video requested.
+   */
+  subscribeOptions(stream: Stream, options: SubscribeOptions): SubscribeOptions {
+    const start = planSubscriber(this.engine, this.#clock, {
+      source: stream.videoType,
+      subscribeToVideo: options.subscribeToVideo !== false,
+      subscribeToAudio: options.subscribeToAudio !== false,
+    });
+    return withLifecycleStart(options, start);
+  }
+
+  /**
+   * Puts a subscriber under the engine: its video dropped in the background and taken back on return
+   * (`dropVideoInBackground`), its deferred view attached when active, its audio muted during an
+   * interruption (`stopAudioOnInterruption`). The app's `subscribeTo*` calls go through the engine.
+   * Undone when the subscriber is destroyed. Returns the subscriber.
+   */
+  attachSubscriber(subscriber: Subscriber): Subscriber {
+    const id = subscriber.id;
+    if (subscriber[INTERNAL].destroyedReason) {
+      return subscriber;
+    }
+    const detachMedia = this.attachMedia(id, subscriberEffectHandler(subscriber, { engine: this.engine, clock: this.#clock }));
+    subscriber.lifecycleToggle = (kind, on) =>
+      this.engine.send(kind === 'video' ? { type: 'subscribeToVideo', subscriberId: id, value: on } : { type: 'subscribeToAudio', subscriberId: id, value: on });
+    const removed = (): void => {
+      subscriber.off('destroyed', removed);
+      subscriber.lifecycleToggle = undefined;
+      detachMedia();
+      this.engine.send({ type: 'subscriberRemoved', subscriberId: id });
+    };
+    subscriber.on('destroyed', removed);
+    const wants = subscriber.requestedByApp;
+    this.engine.send({ type: 'subscriberAdded', subscriberId: id, source: subscriber.stream.videoType, subscribeToVideo: wants.video, subscribeToAudio: wants.audio });
+    // The app state may have changed while the subscribe request was out: the engine's decision now wins.
+    const state = this.engine.state.subscribers.find((s) => s.id === id);
+    if (state) {
+      subscriber.holdVideo(state.videoDropped).catch(() => undefined);
+      if (state.renderer === 'attached') {
+        subscriber.attachVideoView();
+      }
+    }
+    return subscriber;
   }
 
   /** Watches a capture track for interruptions (browser only). */
@@ -144,39 +214,4 @@ function browserEnvironment(): BrowserEnvironment | undefined {
     return undefined;
   }
   return g.navigator ? { document: g.document, window: win, navigator: g.navigator } : { document: g.document, window: win };
-}
-
-/**
- * Applies one engine effect to a publisher. A restore counts as verified when the track is live and
- * not muted by the OS (frames can flow); anything else reports a failure so the engine retries.
- */
-function applyToPublisher(engine: LifecycleEngine, publisher: Publisher, id: string, effect: LifecycleEffect): void {
-  const healthy = (kind: 'audio' | 'video'): boolean => {
-    const track = publisher.tracks.find((t) => t.kind === kind);
-    return track !== undefined && track.readyState === 'live' && !track.muted;
-  };
-  switch (effect.type) {
-    case 'pauseCamera':
-      publisher.applyLifecycle('video', false, effect.reason === 'background' ? 'background' : 'interrupted');
-      return;
-    case 'restoreCamera':
-      publisher.applyLifecycle('video', true, 'background');
-      engine.send(healthy('video') ? { type: 'videoRestoreVerified', publisherId: id } : { type: 'videoRestoreFailed', publisherId: id });
-      return;
-    case 'setPublishVideo':
-      publisher.applyLifecycle('video', effect.enabled, 'app');
-      return;
-    case 'setPublishAudio':
-      publisher.applyLifecycle('audio', effect.enabled, 'app');
-      return;
-    case 'stopAudio':
-      publisher.applyLifecycle('audio', false, 'interrupted');
-      return;
-    case 'restoreAudio':
-      publisher.applyLifecycle('audio', true, 'interrupted');
-      engine.send(healthy('audio') ? { type: 'audioRestoreVerified', target: 'publisher', id } : { type: 'audioRestoreFailed', target: 'publisher', id });
-      return;
-    default:
-      return;
-  }
 }

@@ -15,11 +15,31 @@ export type PublisherEvents = {
   mediaStopped: { track: MediaStreamTrack };
   /** The local preview element was created. */
   videoElementCreated: { element: HTMLVideoElement };
+  /**
+   * A moderator (the app server's `forceMuteStream`/`forceMuteAll`) muted your audio: `publishAudio` is
+   * now false and nothing is sent. You may turn it back on with `publishAudio(true)`, as in OpenTok.
+   */
+  muteForced: Record<string, never>;
   /** Something failed after `publish()` resolved (e.g. a peer connection could not be set up). */
   error: { error: VigilError };
+  /**
+   * The lifecycle engine turned the camera back on but no frames flowed within `verifyTimeoutMs`
+   * (default 2 s). `retryInMs` null: it gave up and turned video off (`publishVideo(true)` to try again).
+   */
+  videoRestoreFailed: RestoreFailedEvent;
+  /** Like `videoRestoreFailed`, for audio stopped by an interruption (no packets after it ended). */
+  audioRestoreFailed: RestoreFailedEvent;
   /** An app listener threw; the SDK carried on. */
   exception: { error: unknown; event: string };
 };
+
+/** A lifecycle restore that did not bring media back. Retried after `retryInMs` unless it is null. */
+export interface RestoreFailedEvent {
+  /** 1 for the first try after the pause, then 2, 3… */
+  attempt: number;
+  /** When the next attempt starts, in ms; null when this was the last one (the flag was turned off). */
+  retryInMs: number | null;
+}
 
 export interface SubscriberMediaEvent {
   reason: SubscriberMediaReason;
@@ -37,6 +57,8 @@ export type SubscriberEvents = {
   videoElementCreated: { element: HTMLVideoElement };
   /** The subscriber ended: you unsubscribed (`unsubscribed`), the stream ended (its reason), or you left. */
   destroyed: { reason: StreamDestroyedReason | 'unsubscribed' };
+  /** Audio muted for an interruption did not come back after it ended (no packets arrived). */
+  audioRestoreFailed: RestoreFailedEvent;
   error: { error: VigilError };
   exception: { error: unknown; event: string };
 };

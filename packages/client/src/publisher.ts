@@ -1,6 +1,7 @@
 import { VigilError, isVigilError, type VideoDimensions, type VideoType } from '@vigil/protocol';
 import { Emitter } from './emitter.js';
-import type { PublisherEvents } from './media-events.js';
+import { FORCE_MUTED, stopAudioForModerator } from './force-mute.js';
+import type { PublisherEvents, RestoreFailedEvent } from './media-events.js';
 import { INTERNAL } from './media/internal.js';
 import { PublisherCore } from './media/publisher-core.js';
 import { capture, type MediaSource } from './media/user-media.js';
@@ -47,6 +48,8 @@ export class Publisher extends Emitter<PublisherEvents> {
   readonly [INTERNAL]: PublisherCore;
   readonly #ready: Promise<void>;
   readonly #owned: MediaStreamTrack[] = [];
+  /** What `#open` captured with, so a camera that stopped delivering frames can be opened again. */
+  #captureOptions: PublisherOptions = {};
   readonly #unwatch: (() => void)[] = [];
   #destroyed = false;
   /**
@@ -115,13 +118,22 @@ export class Publisher extends Emitter<PublisherEvents> {
     return [this[INTERNAL].audio, this[INTERNAL].video].filter((t): t is MediaStreamTrack => t !== undefined);
   }
 
-  /** Stops or resumes sending audio; subscribers get `audioDisabled`/`audioEnabled` (reason `publishAudio`). */
+  /**
+   * Stops or resumes sending audio; subscribers get `audioDisabled`/`audioEnabled` (reason `publishAudio`).
+   * After a moderator's mute (`muteForced`) the user may turn audio back on with this, as in OpenTok.
+   */
   publishAudio(on: boolean): void {
     if (this.lifecycleToggle && typeof on === 'boolean') {
       this.lifecycleToggle('audio', on);
       return;
     }
     this.#setSending('audio', on);
+  }
+
+  /** Called by the stream manager when a moderator muted this publisher's stream (`force-mute.ts`). */
+  [FORCE_MUTED](): void {
+    stopAudioForModerator(this[INTERNAL], (on) => this.publishAudio(on));
+    this.emit('muteForced', {});
   }
 
   /** Stops or resumes sending video; subscribers get `videoDisabled`/`videoEnabled` (reason `publishVideo`). */
@@ -139,6 +151,47 @@ export class Publisher extends Emitter<PublisherEvents> {
    */
   applyLifecycle(kind: 'audio' | 'video', on: boolean, reason: 'background' | 'interrupted' | 'app'): void {
     this.#setSending(kind, on, reason === 'app' ? undefined : reason);
+  }
+
+  /**
+   * Emits `videoRestoreFailed` / `audioRestoreFailed`: the lifecycle engine turned media back on and it
+   * did not flow (see `docs/lifecycle.md`). Called by the session's lifecycle engine.
+   */
+  lifecycleRestoreFailed(kind: 'audio' | 'video', event: RestoreFailedEvent): void {
+    this.emit(kind === 'video' ? 'videoRestoreFailed' : 'audioRestoreFailed', { attempt: event.attempt, retryInMs: event.retryInMs });
+  }
+
+  /**
+   * Opens the camera again (same device and constraints) and sends the new track in place of the old
+   * one, on every peer connection and in the preview: the retry after a restore showed no frames.
+   * Resolves with the new track, or undefined when the video is the app's own track (only the app can
+   * replace it), the publisher was destroyed, or the camera cannot be opened.
+   */
+  async reacquireVideo(): Promise<MediaStreamTrack | undefined> {
+    const core = this[INTERNAL];
+    const old = core.video;
+    if (this.#destroyed || !old || !this.#owned.includes(old)) {
+      return undefined;
+    }
+    let captured;
+    try {
+      captured = await capture({ ...this.#captureOptions, audioSource: false });
+    } catch {
+      return undefined;
+    }
+    const track = captured.video;
+    if (!track || this.#destroyed || core.video !== old) {
+      captured.owned.forEach((t) => t.stop());
+      return undefined;
+    }
+    this.#owned.splice(this.#owned.indexOf(old), 1, track);
+    old.stop();
+    core.replaceTrack('video', track);
+    this.#watchEnded(track);
+    if (this.element) {
+      this.element.srcObject = new MediaStream([track]);
+    }
+    return track;
   }
 
   /** The video's current size, from the track's settings. */
@@ -191,11 +244,10 @@ export class Publisher extends Emitter<PublisherEvents> {
     const core = this[INTERNAL];
     core.audio = captured.audio;
     core.video = captured.video;
+    this.#captureOptions = options;
     this.#owned.push(...captured.owned);
     for (const track of this.tracks) {
-      const ended = (): void => this.#trackEnded(track);
-      track.addEventListener('ended', ended);
-      this.#unwatch.push(() => track.removeEventListener('ended', ended));
+      this.#watchEnded(track);
     }
     if (typeof MediaStream === 'function' && this.tracks.length > 0) {
       const video = core.video ? new MediaStream([core.video]) : undefined;
@@ -205,6 +257,12 @@ export class Publisher extends Emitter<PublisherEvents> {
       }
     }
     this.emit('accessAllowed', {});
+  }
+
+  #watchEnded(track: MediaStreamTrack): void {
+    const ended = (): void => this.#trackEnded(track);
+    track.addEventListener('ended', ended);
+    this.#unwatch.push(() => track.removeEventListener('ended', ended));
   }
 
   #trackEnded(track: MediaStreamTrack): void {

@@ -1,4 +1,4 @@
-import type { ConnectionState, DisconnectReason, StreamDestroyedReason, StreamProperty, StreamPropertyReason, VideoDimensions, VigilError } from '@vigil/protocol';
+import type { ConnectionState, DisconnectReason, StreamDestroyedReason, StreamProperty, StreamPropertyReason, StreamPropertyValue, VigilError } from '@vigil/protocol';
 import type { Connection } from './connection.js';
 import type { Stream } from './stream.js';
 import type { InviteEvent } from './push-client.js';
@@ -18,14 +18,23 @@ export type SessionEvents = {
   streamCreated: { stream: Stream };
   /** Someone else's stream ended: `unpublished`, `mediaStopped`, or its connection's exit reason. */
   streamDestroyed: { stream: Stream; reason: StreamDestroyedReason };
-  /** A stream started or stopped sending audio or video, or its video size changed. */
+  /**
+   * A stream started or stopped sending audio or video (reason `forceMuted` when a moderator muted it),
+   * its video size changed, or the app server set its `layoutClassList` (values are class-name arrays).
+   */
   streamPropertyChanged: {
     stream: Stream;
     changedProperty: StreamProperty;
-    oldValue: boolean | VideoDimensions | null;
-    newValue: boolean | VideoDimensions | null;
+    oldValue: StreamPropertyValue;
+    newValue: StreamPropertyValue;
     reason: StreamPropertyReason;
   };
+  /**
+   * The app server started (`forceMuteAll`, `active: true`) or ended (`disableForceMute`, `active: false`)
+   * the session's mute state, as OpenTok's Session `muteForced`. While active, new streams start muted;
+   * your own muted publisher also gets the Publisher's `muteForced`.
+   */
+  muteForced: { active: boolean };
   connectionCreated: { connection: Connection };
   connectionDestroyed: { connection: Connection; reason: DisconnectReason };
   signal: SignalEvent;

@@ -8,6 +8,7 @@ import {
   type LivenessTimers,
   type ResumedMessage,
   type ServerMessage,
+  type StreamDestroyedReason,
   type WelcomeMessage,
 } from '@vigil/protocol';
 import { systemClock, type ClientClock } from './clock.js';
@@ -89,6 +90,8 @@ export class Session extends Emitter<SessionEvents> {
   #rxConfirmed = 0;
   #heartbeat: Heartbeat | undefined;
   #leaving: DisconnectReason | undefined;
+  /** Set by a drained node's goodbye: join again after this long instead of ending. */
+  #rejoinAfterMs: number | undefined;
   #probe: unknown;
   #lastHeard = 0;
   #announced: { state: AnnouncedState; reason: string } = { state: 'active', reason: 'connected' };
@@ -264,6 +267,11 @@ export class Session extends Emitter<SessionEvents> {
     if (typeof stream !== 'object' || stream === null || typeof stream.streamId !== 'string') {
       throw new TypeError('subscribe(stream): stream must be a Stream from streamCreated or session.streams');
     }
+    // Lifecycle rule 3: the engine decides before the subscriber exists whether its view may be created.
+    const lifecycle = this.#lifecycle;
+    if (lifecycle) {
+      return this.#media.subscribe(stream, target, lifecycle.subscribeOptions(stream, options)).then((s) => lifecycle.attachSubscriber(s));
+    }
     return this.#media.subscribe(stream, target, options);
   }
 
@@ -361,8 +369,8 @@ export class Session extends Emitter<SessionEvents> {
     });
   }
 
-  /** Takes a fresh connection's identity and roster from its welcome. */
-  #welcome(welcome: WelcomeMessage): void {
+  /** Takes a fresh connection's identity and roster from its welcome (after a rejoin: why the old one ended). */
+  #welcome(welcome: WelcomeMessage, previousReason?: StreamDestroyedReason): void {
     this.#state = 'connected';
     this.#timers = welcome.timers;
     this.#resumeToken = welcome.resumeToken;
@@ -374,7 +382,7 @@ export class Session extends Emitter<SessionEvents> {
       this.#connections.set(info.id, new Connection(info));
     }
     this.#connections.set(this.#connection.connectionId, this.#connection);
-    this.#media.welcome(welcome);
+    this.#media.welcome(welcome, previousReason);
   }
 
   /** Makes `link` the live one: frames flow to the session, heartbeats start. */
@@ -458,7 +466,11 @@ export class Session extends Emitter<SessionEvents> {
       case 'subscriptionDestroyed':
       case 'sdp':
       case 'ice':
+      case 'streamMuteForced':
         this.#media.onMessage(message);
+        return;
+      case 'muteForced':
+        this.emit('muteForced', { active: message.active });
         return;
       case 'signalsDropped':
         this.emit('signalsDropped', { count: message.count });
@@ -477,6 +489,7 @@ export class Session extends Emitter<SessionEvents> {
       }
       case 'disconnected':
         this.#leaving = isDisconnectReason(message.reason) ? message.reason : 'forceDisconnected';
+        this.#rejoinAfterMs = message.rejoin === true && this.#options.reconnect !== false ? Math.max(0, message.retryAfterMs ?? 0) : undefined;
         return;
       default:
         // pong, or a message from a newer server this SDK does not know: nothing to do.
@@ -488,7 +501,9 @@ export class Session extends Emitter<SessionEvents> {
     if (link !== this.#link) {
       return;
     }
-    if (this.#leaving) {
+    if (this.#leaving && this.#rejoinAfterMs !== undefined && this.#state === 'connected') {
+      this.#drained(link, this.#leaving, this.#rejoinAfterMs);
+    } else if (this.#leaving) {
       this.#finish(this.#leaving);
     } else if (FINAL_CLOSE_CODES.has(code)) {
       this.#finish(code === 4004 ? 'tokenExpired' : code === 4005 ? 'serverShutdown' : code === 4003 ? 'suspended' : 'forceDisconnected');
@@ -516,8 +531,32 @@ export class Session extends Emitter<SessionEvents> {
     void this.#reconnect();
   }
 
+  /**
+   * A node of a multi-node deployment is draining: join again (through the same URL, so the load
+   * balancer picks another node) after the server's hint, which it spreads over clients.
+   */
+  #drained(link: SocketLink, reason: DisconnectReason, afterMs: number): void {
+    this.#leaving = undefined;
+    this.#rejoinAfterMs = undefined;
+    link.close(4000, 'drained');
+    this.#link = undefined;
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
+    this.#state = 'reconnecting';
+    this.#requests.pause();
+    this.emit('sessionReconnecting', {});
+    const policy = new ReconnectPolicy(this.#clock, this.#options.reconnect || {});
+    void policy.wait(afterMs, () => this.#state !== 'reconnecting').then(() => {
+      if (this.#state === 'reconnecting') {
+        void this.#rejoin(policy, reason);
+      }
+    });
+  }
+
   async #reconnect(): Promise<void> {
     const policy = new ReconnectPolicy(this.#clock, this.#options.reconnect || {});
+    // The server ends a connection that went silent after announcing `background` as `suspended`.
+    const awayReason: StreamDestroyedReason = this.#announced.state === 'background' ? 'suspended' : 'networkDisconnected';
     for (let attempt = 0; attempt < 10_000 && this.#state === 'reconnecting'; attempt += 1) {
       const startedAt = this.#clock.now();
       try {
@@ -537,7 +576,7 @@ export class Session extends Emitter<SessionEvents> {
           return;
         }
         if (isVigilError(err) && (err.code === 'RESUME_FAILED' || err.code === 'RESUME_TOKEN_INVALID')) {
-          await this.#rejoin(policy);
+          await this.#rejoin(policy, awayReason);
           return;
         }
       }
@@ -579,7 +618,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   /** The grace ended: join again as a new connection, clean up what the old one had, re-send the rest. */
-  async #rejoin(policy: ReconnectPolicy): Promise<void> {
+  async #rejoin(policy: ReconnectPolicy, previousReason: StreamDestroyedReason): Promise<void> {
     const previous = this.#connection as Connection;
     for (let attempt = 0; attempt < 10_000 && this.#state === 'reconnecting'; attempt += 1) {
       const startedAt = this.#clock.now();
@@ -595,7 +634,7 @@ export class Session extends Emitter<SessionEvents> {
           return;
         }
         const before = new Map(this.#connections);
-        this.#welcome(first);
+        this.#welcome(first, previousReason);
         for (const [id, connection] of before) {
           if (connection !== previous && !this.#connections.has(id)) {
             // They left while we were away. Their exit reason went with the old connection's frames.
@@ -629,7 +668,7 @@ export class Session extends Emitter<SessionEvents> {
             return;
           }
         }
-        if (isVigilError(err) && err.code !== 'CONNECT_FAILED') {
+        if (isVigilError(err) && !TRANSIENT_REFUSALS.has(err.code)) {
           this.#finish('networkDisconnected');
           return;
         }
@@ -669,6 +708,9 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('sessionDisconnected', { reason });
   }
 }
+
+/** Refusals that say "not now" rather than "never": a rejoin backs off and tries again. */
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(['CONNECT_FAILED', 'SERVER_BUSY', 'SERVER_SHUTTING_DOWN', 'STORE_UNAVAILABLE', 'RATE_LIMITED']);
 
 function resolveBaseUrl(url: string | undefined): string {
   const base = url ?? (globalThis as { location?: { origin?: string } }).location?.origin;

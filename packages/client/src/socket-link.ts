@@ -42,7 +42,9 @@ export class SocketLink {
   close(code: number, reason: string): void {
     this.socket.onmessage = null;
     this.socket.onclose = null;
-    this.socket.onerror = null;
+    // Not null: Node's `ws` reports closing a socket that is still connecting as an 'error' event,
+    // which would be an uncaught exception without a listener (browsers just close it).
+    this.socket.onerror = () => {};
     if (this.socket.readyState <= 1) {
       this.socket.close(code, reason);
     }

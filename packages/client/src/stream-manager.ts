@@ -14,6 +14,7 @@ import {
 import type { Connection } from './connection.js';
 import { publisherBinding, publishRequest, subscriberBinding } from './media/bindings.js';
 import { CreatedWaiters } from './media/created-waiters.js';
+import { FORCE_MUTED } from './force-mute.js';
 import { INTERNAL } from './media/internal.js';
 import type { VideoTarget } from './media/video-element.js';
 import type { Publisher } from './publisher.js';
@@ -76,8 +77,9 @@ export class StreamManager {
    * A connect or a rejoin. Streams already there are announced with `streamCreated` (after the session
    * has taken its new link over, so a listener may subscribe at once). After a rejoin, streams that
    * went meanwhile are destroyed, subscriptions are made again, and your publishers publish again.
+   * `previousReason` is why the server ended the old connection (its streams ended with it).
    */
-  welcome(welcome: WelcomeMessage): void {
+  welcome(welcome: WelcomeMessage, previousReason: StreamDestroyedReason = 'networkDisconnected'): void {
     this.#mediaMode = welcome.mediaMode;
     this.#iceServers = welcome.iceServers ?? [];
     const before = new Map(this.#streams);
@@ -110,7 +112,7 @@ export class StreamManager {
         const old = before.get(streamId);
         const core = publisher[INTERNAL];
         if (old) {
-          core.destroyed(old, 'networkDisconnected');
+          core.destroyed(old, previousReason);
         } else {
           core.closeLinks();
           core.binding = undefined;
@@ -236,6 +238,8 @@ export class StreamManager {
         }
         if (message.changedProperty === 'videoDimensions') {
           stream.videoDimensions = (message.newValue as VideoDimensions | null) ?? undefined;
+        } else if (message.changedProperty === 'layoutClassList') {
+          stream.layoutClassList = Array.isArray(message.newValue) ? [...message.newValue] : [];
         } else {
           stream[message.changedProperty] = message.newValue === true;
         }
@@ -260,6 +264,12 @@ export class StreamManager {
         return;
       case 'subscriptionDestroyed':
         this.#publishers.get(message.streamId)?.[INTERNAL].removeSubscriber(message.subscriptionId);
+        return;
+      case 'streamMuteForced':
+        this.#publishers.get(message.streamId)?.[FORCE_MUTED]();
+        return;
+      case 'muteForced':
+        // The session's mute state is the session's event (`session.ts`); nothing to do per stream.
         return;
       case 'sdp':
       case 'ice': {

@@ -15,3 +15,7 @@ export type ConnectionState = (typeof ConnectionStates)[keyof typeof ConnectionS
 
 /** The states a client may announce about itself. */
 export type AnnouncedState = 'active' | 'background' | 'interrupted';
+
+export function isConnectionState(value: unknown): value is ConnectionState {
+  return typeof value === 'string' && Object.hasOwn(ConnectionStates, value);
+}

@@ -54,6 +54,11 @@ export const ErrorCodes = {
   MEDIA_ACCESS_DENIED: { status: 403, message: 'Access to the camera or microphone was denied.' },
   MEDIA_DEVICE_NOT_FOUND: { status: 404, message: 'The requested camera or microphone was not found.' },
   MEDIA_CONNECTION_FAILED: { status: 502, message: 'The media connection could not be established.' },
+  LAYOUT_CLASS_LIST_INVALID: {
+    status: 400,
+    message: 'A layout class list is invalid: at most 64 names of letters, digits, "-" and "_" (64 characters each), 1024 characters in all.',
+  },
+  LAYOUT_STREAM_NOT_FOUND: { status: 400, message: 'A stream in the class list is not published in this session; nothing was changed.' },
 
   // Push wake-up: identities, push registrations, invites.
   IDENTITY_NOT_FOUND: { status: 404, message: 'Nobody with this identity is in the session, and it has no push registrations.' },
@@ -75,6 +80,8 @@ export const ErrorCodes = {
 
   // Server.
   SERVER_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down.' },
+  SERVER_BUSY: { status: 503, message: 'The server is accepting connections at its configured rate; try again shortly.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The shared store (Redis) is unreachable; try again shortly.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

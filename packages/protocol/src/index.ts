@@ -21,7 +21,7 @@ export type { LivenessTimers } from './liveness-timers.js';
 export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION } from './version.js';
 
 // Connection states
-export { ConnectionStates } from './connection-states.js';
+export { ConnectionStates, isConnectionState } from './connection-states.js';
 export type { ConnectionState, AnnouncedState } from './connection-states.js';
 
 // Ids
@@ -78,8 +78,11 @@ export type {
   SdpDeliveryMessage,
   IceDeliveryMessage,
   SubscriberMediaMessage,
+  StreamMuteForcedMessage,
+  MuteForcedMessage,
+  StreamPropertyValue,
 } from './messages/stream-server-messages.js';
-export { VideoTypes, MediaLimits } from './streams.js';
+export { VideoTypes, MediaLimits, LayoutClassLimits } from './streams.js';
 export type {
   VideoType,
   VideoDimensions,

@@ -15,6 +15,7 @@ export type StreamDestroyedReason = 'unpublished' | 'mediaStopped' | 'forceUnpub
  * Why a subscriber's audio or video was turned off or on. `publishAudio`/`publishVideo`: the publisher
  * did it; `subscribeToAudio`/`subscribeToVideo`: this subscriber did. The lifecycle reasons
  * (`background`, `interrupted`) are for a side that paused media because of the app's state.
+ * `forceMuted`: a moderator (the app server's `forceMuteStream`/`forceMuteAll`) muted the publisher.
  */
 export type SubscriberMediaReason =
   | 'publishAudio'
@@ -22,12 +23,37 @@ export type SubscriberMediaReason =
   | 'subscribeToAudio'
   | 'subscribeToVideo'
   | 'background'
-  | 'interrupted';
+  | 'interrupted'
+  | 'forceMuted';
 
-/** Why a stream property changed; `videoDimensions` changes carry `videoDimensions`. */
-export type StreamPropertyReason = 'publishAudio' | 'publishVideo' | 'videoDimensions' | 'background' | 'interrupted';
+/**
+ * Why a stream property changed; `videoDimensions` changes carry `videoDimensions`, layout class
+ * changes (the app server's `setStreamClassLists`) `layoutClassList`, and a moderator's mute `forceMuted`.
+ */
+export type StreamPropertyReason =
+  | 'publishAudio'
+  | 'publishVideo'
+  | 'videoDimensions'
+  | 'background'
+  | 'interrupted'
+  | 'layoutClassList'
+  | 'forceMuted';
 
-export type StreamProperty = 'hasAudio' | 'hasVideo' | 'videoDimensions';
+export type StreamProperty = 'hasAudio' | 'hasVideo' | 'videoDimensions' | 'layoutClassList';
+
+/**
+ * Limits on a stream's layout class list (OpenTok's `layoutClassList`). Names are CSS-class-safe so a
+ * list can travel space-joined (as a token's `initial_layout_class_list` does) and be used in a
+ * stylesheet unescaped; the joined list is capped at 1024 characters like the token field.
+ */
+export const LayoutClassLimits = {
+  maxClasses: 64,
+  maxClassLength: 64,
+  /** Of the list joined with single spaces. */
+  maxTotalLength: 1024,
+  /** Source of the pattern every class name matches. */
+  classPattern: '^[A-Za-z0-9_-]+$',
+} as const;
 
 export type MediaKind = 'audio' | 'video';
 

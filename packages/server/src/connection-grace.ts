@@ -108,6 +108,21 @@ export class ConnectionGrace {
     }
   }
 
+  /**
+   * A connection just handed over from another node, its new socket not attached yet: away here
+   * (silently — peers' view changes only when it resumes), with a full grace in case it never is.
+   */
+  adopted(connection: Connection): void {
+    const { clock, timers } = this.#ctx;
+    const suspended = connection.announced === 'background';
+    connection.state = suspended ? 'suspended' : 'reconnecting';
+    connection.lastHeardAt = clock.now();
+    connection.graceTimer = clock.setTimeout(() => {
+      connection.graceTimer = undefined;
+      this.#ctx.registry.destroy(connection, suspended ? 'suspended' : 'networkDisconnected');
+    }, suspended ? timers.suspendGraceMs : timers.networkGraceMs);
+  }
+
   /** Stops the grace timer of a connection being destroyed for another reason. */
   cancel(connection: Connection): void {
     if (connection.graceTimer !== undefined) {
@@ -119,10 +134,6 @@ export class ConnectionGrace {
   #setState(connection: Connection, state: ConnectionState, reason: string): void {
     connection.state = state;
     this.#ctx.timeline.record(connection, state, reason);
-    const session = this.#ctx.registry.get(connection.sessionId);
-    if (session) {
-      const bytes = encodeMessage({ type: 'connectionStateChanged', connectionId: connection.id, state, reason });
-      this.#ctx.registry.broadcast(session, bytes, connection);
-    }
+    this.#ctx.registry.stateChanged(connection, encodeMessage({ type: 'connectionStateChanged', connectionId: connection.id, state, reason }));
   }
 }

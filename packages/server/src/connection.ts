@@ -25,9 +25,11 @@ export class Connection {
   /** What the client last announced about itself; decides between `reconnecting` and `suspended`. */
   announced: AnnouncedState = 'active';
   /** Secret a new socket presents to take over this connection. */
-  readonly resumeToken = randomId(32);
+  readonly resumeToken: string;
   /** Every frame sent, kept until the client confirms it. */
   readonly replay: ReplayBuffer;
+  /** The token's `initial_layout_class_list`: the classes this connection's streams start with. */
+  initialLayoutClassList: readonly string[] = [];
   /** Highest request id processed; a re-sent request at or below it is a duplicate. */
   lastRequestId = 0;
   /** Runs out the grace period while the client is away. */
@@ -39,19 +41,24 @@ export class Connection {
     role: Role;
     data: string;
     nowMs: number;
-    socket: WebSocket;
+    /** When it joined, if earlier than now (a connection moving from another node). */
+    creationTime?: number;
+    socket: WebSocket | undefined;
     limiter: RateLimiter;
     maxReplayBytes: number;
+    /** Kept when the connection moves from another node (`cluster/handoff.ts`); new otherwise. */
+    resumeToken?: string;
   }) {
     this.id = init.id;
     this.sessionId = init.sessionId;
     this.role = init.role;
     this.data = init.data;
-    this.creationTime = init.nowMs;
+    this.creationTime = init.creationTime ?? init.nowMs;
     this.lastHeardAt = init.nowMs;
     this.socket = init.socket;
     this.limiter = init.limiter;
     this.replay = new ReplayBuffer(init.maxReplayBytes);
+    this.resumeToken = init.resumeToken ?? randomId(32);
   }
 
   info(): ConnectionInfo {

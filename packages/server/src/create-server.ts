@@ -11,7 +11,7 @@ import { Liveness } from './liveness.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { ProjectDirectory } from './projects.js';
-import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rate-limiter.js';
 import { SessionRegistry } from './session-registry.js';
 import type { IceServer } from '@vigil/protocol';
 import type { MediaEngine, MediaEngineStats } from './media/routed/media-engine.js';
@@ -25,6 +25,7 @@ import { addSessionRoutes } from './http/session-routes.js';
 import { addSignalRoutes } from './http/signal-routes.js';
 import { addModerationRoutes } from './http/moderation-routes.js';
 import { addInspectRoutes } from './http/inspect-routes.js';
+import { addStreamRoutes } from './http/stream-routes.js';
 import { addUnsupportedRoutes } from './http/unsupported-routes.js';
 import { addOpenApiRoute } from './http/openapi.js';
 import { answerClientError } from './http/client-error.js';
@@ -37,6 +38,8 @@ import { createServerMetrics } from './server-metrics.js';
 import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
 import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
+import { RedisCluster, type RedisClusterOptions } from './cluster/redis-cluster.js';
+import { Handoff } from './cluster/handoff.js';
 
 export interface ServerOptions {
   /** The project's API key: a numeric string such as `47000001` keeps every OpenTok SDK happy. */
@@ -71,6 +74,18 @@ export interface ServerOptions {
   routedNetwork?: WeriftNetworkOptions;
   /** Push wake-up: APNs, FCM and Web Push credentials, stores and policy (docs/push.md). */
   push?: PushOptions;
+  /**
+   * Several nodes, one set of sessions: a Redis URL (`redis://127.0.0.1:6379`) or its options. Every
+   * node pointed at the same Redis (and prefix) serves the same sessions (docs/scale-out.md).
+   * Default: none, all state in this process.
+   */
+  redis?: string | Omit<RedisClusterOptions, 'log'>;
+  /**
+   * New connections (joins, and resumes taken over from other nodes) this node accepts: a burst, then a
+   * rate per second; beyond, `SERVER_BUSY` and the SDK backs off. Keeps a reconnect wave (a drained or
+   * dead node's clients) from overrunning a node. Default: no limit.
+   */
+  maxJoinRate?: RateLimit;
 }
 
 export interface VigilServer {
@@ -82,8 +97,13 @@ export interface VigilServer {
   connectionCount(): number;
   /** The routed media engine's counts (peer connections, tracks, packets); zeros before first use. */
   mediaStats(): MediaEngineStats;
-  /** Tells every client `serverShutdown` (with `retryAfterMs`), then stops. Idempotent. */
-  close(options?: { retryAfterMs?: number }): Promise<void>;
+  /** This node's id in a multi-node deployment (undefined on a single node). */
+  readonly nodeId: string | undefined;
+  /**
+   * Tells every client `serverShutdown` (with `retryAfterMs`, plus a random share of `retrySpreadMs`
+   * per client so they do not all come back at once), then stops. Idempotent.
+   */
+  close(options?: { retryAfterMs?: number; retrySpreadMs?: number }): Promise<void>;
 }
 
 /**
@@ -101,7 +121,16 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const projects = new ProjectDirectory([{ apiKey: options.apiKey, apiSecret: options.apiSecret }]);
   const maxReplayBytes = options.maxSendQueueBytes ?? 1024 * 1024;
   const outbox = new Outbox();
-  const registry = new SessionRegistry(outbox, log);
+  const cluster = options.redis === undefined ? undefined : await RedisCluster.connect({ ...(typeof options.redis === 'string' ? { url: options.redis } : options.redis), log });
+  const registry = new SessionRegistry(outbox, log, cluster);
+  if (cluster) {
+    cluster.localMembers = function* () {
+      for (const connection of registry.allConnections()) {
+        yield { sessionId: connection.sessionId, info: connection.info() };
+      }
+    };
+    cluster.onResync = (sessionId, members, before) => registry.resynced(sessionId, before);
+  }
   const liveness = new Liveness(clock, timers, (connection) => {
     log.info('liveness: silent', { connection: connection.id, silentMs: clock.now() - connection.lastHeardAt });
     grace.goAway(connection, 'silent');
@@ -109,7 +138,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const timeline = new ConnectionTimeline(() => clock.now());
   const departed = new DepartedConnections();
   const exited = new ExitedConnections();
-  const metrics = createServerMetrics(registry);
+  const metrics = createServerMetrics(registry, cluster);
   const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline, metrics });
   const streams = new StreamService({
     registry,
@@ -134,8 +163,11 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     exited,
     grace,
     metrics,
+    cluster,
     nowSeconds: () => Math.floor(clock.now() / 1000),
   };
+  const handoff = cluster ? new Handoff(ctx, cluster) : undefined;
+  const joinLimiter = options.maxJoinRate ? new RateLimiter(options.maxJoinRate, clock.now()) : undefined;
   registry.onJoined = (connection) => {
     timeline.record(connection, 'joined', connection.role);
     metrics.joined();
@@ -163,9 +195,10 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   addSignalRoutes(router, ctx);
   addModerationRoutes(router, ctx);
   addInspectRoutes(router, ctx);
+  addStreamRoutes(router, ctx);
   addUnsupportedRoutes(router);
   addOpenApiRoute(router);
-  addOpsRoutes(router, ctx, metrics.metrics, () => !closing);
+  addOpsRoutes(router, ctx, metrics.metrics, () => !closing && (cluster?.healthy ?? true));
   addPushRoutes(router, ctx);
   registry.onSignalWhileAway = (connection, bytes) => push.signalWhileAway(connection, bytes);
 
@@ -191,12 +224,47 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   let closing = false;
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    try {
+    void (async () => {
       if (closing) {
         throw new VigilError('SERVER_SHUTTING_DOWN');
       }
       const upgrade = authenticateUpgrade(ctx, req);
+      if (joinLimiter && upgrade.kind !== 'resume' && !joinLimiter.take(clock.now())) {
+        metrics.busy();
+        throw new VigilError('SERVER_BUSY');
+      }
+      // A joiner's welcome lists the members on every node: subscribe and read them first.
+      let held = false;
+      if (cluster && upgrade.kind === 'join') {
+        await cluster.hold(upgrade.grant.sessionId);
+        held = true;
+        if (socket.destroyed || closing) {
+          cluster.release(upgrade.grant.sessionId);
+          return;
+        }
+        // Released by the registry when the connection is destroyed, or here if the handshake dies first.
+        socket.once('close', () => {
+          if (held) {
+            held = false;
+            cluster.release(upgrade.grant.sessionId);
+          }
+        });
+      }
+      if (upgrade.kind === 'remoteResume') {
+        const limits = { rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT, maxReplayBytes };
+        const connection = await (handoff as Handoff).takeOver(upgrade, limits);
+        // Adopted and away: if this handshake dies now, the grace ends it like any absent client.
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          if (connection.destroyedReason) {
+            ws.close(4010, 'RESUME_FAILED');
+            return;
+          }
+          attachResumedConnection(ctx, ws, connection, upgrade.rx);
+        });
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        held = false;
         if (upgrade.kind === 'resume') {
           if (upgrade.connection.destroyedReason) {
             // Destroyed while the handshake was in flight.
@@ -212,10 +280,10 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
           });
         }
       });
-    } catch (err) {
+    })().catch((err: unknown) => {
       log.info('upgrade refused', { code: err instanceof VigilError ? err.code : 'INTERNAL' });
       refuseUpgrade(socket, err);
-    }
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -235,15 +303,20 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     url,
     port: address.port,
     timers,
+    nodeId: cluster?.nodeId,
     connectionCount: () => [...registry.allConnections()].length,
     mediaStats: () => streams.mediaStats(),
     close(closeOptions = {}) {
       closed ??= (async () => {
         closing = true;
+        const spread = closeOptions.retrySpreadMs ?? 0;
         for (const connection of registry.allConnections()) {
-          closeForReason(connection, 'serverShutdown', closeOptions.retryAfterMs);
+          const base = closeOptions.retryAfterMs;
+          // In a deployment the session lives on: the client joins again through the balancer.
+          closeForReason(connection, 'serverShutdown', base === undefined ? undefined : base + Math.floor(Math.random() * spread), cluster !== undefined);
         }
         registry.destroyAll('serverShutdown');
+        await cluster?.close();
         await streams.close();
         await push.close();
         await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -15,6 +15,14 @@ export interface ReplayEntry {
   bytes: Buffer;
 }
 
+/** A buffer's whole state as JSON-safe data, for handing a connection to another node. */
+export interface ReplaySnapshot {
+  seq: number;
+  sent: { seq: number; frame: string }[];
+  waiting: { frame: string; droppable: boolean }[];
+  dropped: number;
+}
+
 interface WaitingEntry {
   bytes: Buffer;
   droppable: boolean;
@@ -124,6 +132,33 @@ export class ReplayBuffer {
     }
     this.#waiting = [];
     return out;
+  }
+
+  /** Everything unconfirmed and waiting, in order (frames are JSON text, so strings carry them). */
+  snapshot(): ReplaySnapshot {
+    return {
+      seq: this.#seq,
+      sent: this.#sent.slice(this.#head).map((entry) => ({ seq: entry.seq, frame: entry.bytes.toString() })),
+      waiting: this.#waiting.map((entry) => ({ frame: entry.bytes.toString(), droppable: entry.droppable })),
+      dropped: this.#dropped,
+    };
+  }
+
+  /** Takes over another node's buffer for the same connection; this one must be fresh. */
+  restore(snapshot: ReplaySnapshot): void {
+    this.clear();
+    this.#seq = snapshot.seq;
+    this.#dropped = snapshot.dropped;
+    for (const entry of snapshot.sent) {
+      const bytes = Buffer.from(entry.frame);
+      this.#sent.push({ seq: entry.seq, bytes });
+      this.#bytes += bytes.length;
+    }
+    for (const entry of snapshot.waiting) {
+      const bytes = Buffer.from(entry.frame);
+      this.#waiting.push({ bytes, droppable: entry.droppable });
+      this.#bytes += bytes.length;
+    }
   }
 
   clear(): void {

@@ -1,4 +1,5 @@
 import type { LivenessTimers } from '@vigil/protocol';
+import type { ClusterLink } from './cluster/cluster-link.js';
 import type { Clock } from './clock.js';
 import type { ConnectionGrace } from './connection-grace.js';
 import type { ConnectionTimeline } from './connection-timeline.js';
@@ -34,5 +35,7 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Push wake-up: identities, push registrations, held messages, invites (docs/push.md). */
   push: PushService;
+  /** The other nodes of a multi-node deployment, through Redis; undefined on a single node. */
+  cluster: ClusterLink | undefined;
   nowSeconds(): number;
 }

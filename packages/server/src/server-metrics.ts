@@ -1,4 +1,5 @@
 import { Metrics } from './metrics.js';
+import type { ClusterLink } from './cluster/cluster-link.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** The counters the server updates as it works, and the registry behind the gauges. */
@@ -9,10 +10,19 @@ export interface ServerMetrics {
   readonly signals: (deliveries: number) => void;
   readonly resumed: () => void;
   readonly wentAway: (state: string) => void;
+  /** A new connection refused by `maxJoinRate`. */
+  readonly busy: () => void;
 }
 
-export function createServerMetrics(registry: SessionRegistry): ServerMetrics {
+export function createServerMetrics(registry: SessionRegistry, cluster?: ClusterLink): ServerMetrics {
   const metrics = new Metrics();
+  if (cluster) {
+    metrics.gauge('vigil_cluster_redis_up', '1 while this node reaches Redis, 0 during an outage.', () => (cluster.healthy ? 1 : 0));
+    metrics.gauge('vigil_cluster_redis_latency_ms', 'Round trip of the last lease renewal to Redis, in ms.', () => cluster.stats().redisLatencyMs);
+    metrics.gauge('vigil_cluster_members_reaped', 'Members of dead nodes this node removed (since start).', () => cluster.stats().reaped);
+    metrics.gauge('vigil_cluster_handoffs_in', 'Connections taken over from other nodes (since start).', () => cluster.stats().handoffsIn);
+    metrics.gauge('vigil_cluster_handoffs_out', 'Connections handed to other nodes (since start).', () => cluster.stats().handoffsOut);
+  }
   metrics.gauge('vigil_connections', 'Connections in all sessions, including those away within their grace.', () => {
     let n = 0;
     for (const _ of registry.allConnections()) n += 1;
@@ -25,6 +35,7 @@ export function createServerMetrics(registry: SessionRegistry): ServerMetrics {
   const deliveries = metrics.counter('vigil_signal_deliveries_total', 'Signal frames queued to recipients.');
   const resumes = metrics.counter('vigil_resumes_total', 'Connections resumed on a new socket within their grace.');
   const away = metrics.counter('vigil_connections_away_total', 'Connections that went silent, by state (reconnecting or suspended).');
+  const busy = metrics.counter('vigil_joins_refused_busy_total', 'New connections refused by the join rate limit (SERVER_BUSY).');
   return {
     metrics,
     joined: () => joins(),
@@ -35,5 +46,6 @@ export function createServerMetrics(registry: SessionRegistry): ServerMetrics {
     },
     resumed: () => resumes(),
     wentAway: (state) => away({ state }),
+    busy: () => busy(),
   };
 }

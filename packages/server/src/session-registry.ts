@@ -1,4 +1,7 @@
-import type { DisconnectReason, MediaMode } from '@vigil/protocol';
+import type { ConnectionInfo, DisconnectReason, MediaMode } from '@vigil/protocol';
+import type { BusFrame } from './cluster/bus-frame.js';
+import type { ClusterLink } from './cluster/cluster-link.js';
+import { RemoteMembers } from './cluster/remote-members.js';
 import { encodeMessage, type Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
@@ -11,6 +14,31 @@ export interface Session {
   readonly connections: Map<string, Connection>;
   /** Published streams by id, oldest first (see `streams/stream-service.ts`). */
   readonly streams: Map<string, ServerStream>;
+  /** Members held by other nodes of a multi-node deployment (always empty on a single node). */
+  readonly remote: RemoteMembers;
+}
+
+/** Frames for a connection on its way from another node; see `beginCapture`. */
+export interface Capture {
+  readonly sessionId: string;
+  readonly request: string;
+  /**
+   * The node handing the connection over. Its own frames are not captured: those it published before
+   * reading the request it delivered itself, and those after come behind its answer, once adopted.
+   */
+  readonly holder: string;
+  /**
+   * Set when this node sees its own handoff request come back on the channel: the cut for frames
+   * from other nodes (the old holder kept those before it).
+   */
+  started: boolean;
+  /**
+   * Set when this node publishes the request: the cut for this node's own frames, which reach the old
+   * holder after the request and so are not in what it hands over.
+   */
+  startedLocal: boolean;
+  readonly frames: { bytes: Buffer; droppable: boolean }[];
+  kicked: DisconnectReason | undefined;
 }
 
 /**
@@ -21,18 +49,32 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #outbox: Outbox;
   readonly #log: Logger;
+  readonly #cluster: ClusterLink | undefined;
+  /**
+   * Connections being handed to this node, by id: frames for them that the old node will not see
+   * (published after it received the handoff request) are kept here until they arrive.
+   */
+  readonly #captures = new Map<string, Capture>();
   /** Called after a connection joined. */
   onJoined: (connection: Connection) => void = () => {};
   /** Called while a leaving connection is still a member, so its streams go first (streamDestroyed, then connectionDestroyed). */
   onLeaving: (session: Session, connection: Connection, reason: DisconnectReason) => void = () => {};
   /** Called after a connection left, so liveness and the socket can be cleaned up. */
   onDestroyed: (connection: Connection, reason: DisconnectReason) => void = () => {};
+  /** Another node asks for `connection`, whose client resumed there (`cluster/handoff.ts`). */
+  onHandoffRequest: (connection: Connection, frame: Extract<BusFrame, { kind: 'handoff' }>) => void = () => {};
+  /** The answer to a handoff this node asked for. */
+  onHandoffAnswer: (sessionId: string, frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>) => void = () => {};
   /** Called when a signal addressed to one connection finds it away (push wake-up, docs/push.md). */
   onSignalWhileAway: (connection: Connection, bytes: Buffer) => void = () => {};
 
-  constructor(outbox: Outbox, log: Logger) {
+  constructor(outbox: Outbox, log: Logger, cluster?: ClusterLink) {
     this.#outbox = outbox;
     this.#log = log;
+    this.#cluster = cluster;
+    if (cluster) {
+      cluster.onFrame = (sessionId, frame) => this.#fromCluster(sessionId, frame);
+    }
   }
 
   get(sessionId: string): Session | undefined {
@@ -49,19 +91,35 @@ export class SessionRegistry {
     }
   }
 
-  /** Adds a connection and tells the others. Returns the members that were already there. */
-  join(connection: Connection, mediaMode: MediaMode): Connection[] {
+  /**
+   * Adds a connection and tells the others, on every node. Returns the members that were already
+   * there, oldest first. In a multi-node deployment the caller has `hold`-ed the session on the cluster.
+   */
+  join(connection: Connection, mediaMode: MediaMode): ConnectionInfo[] {
     let session = this.#sessions.get(connection.sessionId);
     if (!session) {
-      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map() };
+      const remote = this.#cluster?.members(connection.sessionId) ?? new RemoteMembers('');
+      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map(), remote };
       this.#sessions.set(session.id, session);
     }
-    const existing = [...session.connections.values()];
+    const local = [...session.connections.values()].map((c) => c.info());
+    const existing = session.remote.size === 0 ? local : [...local, ...session.remote.list()].sort((a, b) => a.creationTime - b.creationTime);
     session.connections.set(connection.id, connection);
     this.onJoined(connection);
-    this.broadcast(session, encodeMessage({ type: 'connectionCreated', connection: connection.info() }), connection);
+    const bytes = encodeMessage({ type: 'connectionCreated', connection: connection.info() });
+    this.#localBroadcast(session, bytes, connection);
+    this.#cluster?.memberJoined(session.id, connection.info(), bytes);
     this.#log.info('join()', { session: session.id, connection: connection.id, members: session.connections.size });
     return existing;
+  }
+
+  /** Tells every member, on every node, that `connection` changed state (`connection-grace.ts`). */
+  stateChanged(connection: Connection, bytes: Buffer): void {
+    const session = this.#sessions.get(connection.sessionId);
+    if (session?.connections.get(connection.id) === connection) {
+      this.#localBroadcast(session, bytes, connection);
+      this.#cluster?.memberChanged(session.id, connection.info(), bytes);
+    }
   }
 
   /** Removes a connection once; later calls are no-ops, so racing exits cannot announce twice. */
@@ -74,13 +132,16 @@ export class SessionRegistry {
     if (session?.connections.get(connection.id) === connection) {
       this.onLeaving(session, connection, reason);
       session.connections.delete(connection.id);
-      this.broadcast(session, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason }));
+      const bytes = encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason });
+      this.#localBroadcast(session, bytes);
+      this.#cluster?.memberLeft(session.id, connection.id, bytes);
       if (session.connections.size === 0) {
         this.#sessions.delete(session.id);
       }
     }
     this.#log.info('destroy()', { session: connection.sessionId, connection: connection.id, reason });
     this.onDestroyed(connection, reason);
+    this.#cluster?.release(connection.sessionId);
   }
 
   /**
@@ -93,6 +154,8 @@ export class SessionRegistry {
         if (!connection.destroyedReason) {
           connection.destroyedReason = reason;
           this.onDestroyed(connection, reason);
+          // Members on other nodes stay, so they are told, one frame per departure.
+          this.#cluster?.memberLeft(session.id, connection.id, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason }));
         }
       }
     }
@@ -104,8 +167,217 @@ export class SessionRegistry {
     return this.#outbox.send(connection, bytes, droppable);
   }
 
-  /** Sends the same bytes to every member except `except`. */
+  /**
+   * Sends the same bytes to every member except `except`, on every node (one publish for all the
+   * other nodes). Returns this node's deliveries.
+   */
   broadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
+    // Published even when no remote member is known yet: one may have joined a moment ago.
+    this.#cluster?.broadcast(session.id, bytes, except?.id, droppable);
+    if (this.#captures.size > 0) {
+      this.#capture(session.id, { kind: 'broadcast', node: '', except: except?.id ?? '', droppable, member: false, payload: bytes.toString() }, true);
+    }
+    return this.#localBroadcast(session, bytes, except, droppable);
+  }
+
+  /**
+   * Sends to this node's members only: for what other nodes cannot act on yet (stream events — media
+   * is served by the node the publisher is on, see docs/scale-out.md).
+   */
+  broadcastLocal(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
+    return this.#localBroadcast(session, bytes, except, droppable);
+  }
+
+  /** Sends to one member held by another node (a targeted signal); false when nobody holds it. */
+  sendToRemote(session: Session, connectionId: string, bytes: Buffer, droppable: boolean): boolean {
+    if (!this.#cluster || !session.remote.has(connectionId)) {
+      return false;
+    }
+    this.#cluster.direct(session.id, connectionId, bytes, droppable);
+    if (this.#captures.size > 0) {
+      this.#capture(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
+    }
+    return true;
+  }
+
+  /** Removes a member held by another node (its node announces the departure). */
+  kickRemote(session: Session, connectionId: string, reason: DisconnectReason): boolean {
+    if (!this.#cluster || !session.remote.has(connectionId)) {
+      return false;
+    }
+    this.#cluster.kick(session.id, connectionId, reason);
+    if (this.#captures.size > 0) {
+      this.#capture(session.id, { kind: 'kick', node: '', to: connectionId, reason }, true);
+    }
+    return true;
+  }
+
+  /**
+   * Redis came back after an outage and the session's remote members were re-read: local members
+   * learn who joined or left elsewhere meanwhile (departures without a known reason count as network loss).
+   */
+  resynced(sessionId: string, before: ReadonlyMap<string, ConnectionInfo>): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session) {
+      return;
+    }
+    for (const info of session.remote.list()) {
+      if (!before.has(info.id)) {
+        this.#localBroadcast(session, encodeMessage({ type: 'connectionCreated', connection: info }));
+      }
+    }
+    for (const id of before.keys()) {
+      if (!session.remote.has(id)) {
+        this.#localBroadcast(session, encodeMessage({ type: 'connectionDestroyed', connectionId: id, reason: 'networkDisconnected' }));
+      }
+    }
+  }
+
+  /** Starts keeping frames for a connection this node asked another node to hand over. */
+  beginCapture(sessionId: string, connectionId: string, request: string, holder: string): void {
+    this.#captures.set(connectionId, { sessionId, request, holder, started: false, startedLocal: false, frames: [], kicked: undefined });
+  }
+
+  /** The handoff request is being published now: this node's later frames for the connection are kept. */
+  startLocalCapture(connectionId: string, request: string): void {
+    const capture = this.#captures.get(connectionId);
+    if (capture?.request === request) {
+      capture.startedLocal = true;
+    }
+  }
+
+  endCapture(connectionId: string, request: string): Capture | undefined {
+    const capture = this.#captures.get(connectionId);
+    if (capture?.request !== request) {
+      return undefined;
+    }
+    this.#captures.delete(connectionId);
+    return capture;
+  }
+
+  /**
+   * Removes a connection that moved to another node, silently: it is not gone, so nobody is told, and
+   * none of the exit bookkeeping runs. This node now sees it as a remote member held by `toNode`.
+   */
+  detach(connection: Connection, toNode: string): void {
+    const session = this.#sessions.get(connection.sessionId);
+    if (session?.connections.get(connection.id) !== connection) {
+      return;
+    }
+    session.connections.delete(connection.id);
+    session.remote.add({ node: toNode, info: connection.info() });
+    if (session.connections.size === 0) {
+      this.#sessions.delete(session.id);
+    }
+    this.#log.info('detach()', { session: session.id, connection: connection.id, to: toNode });
+    this.#cluster?.release(connection.sessionId);
+  }
+
+  /**
+   * Takes in a connection handed over by another node (its client resumed here), silently: its peers
+   * already know it. The caller has `hold`-ed the session; the connection keeps that hold.
+   */
+  adopt(connection: Connection, mediaMode: MediaMode): void {
+    let session = this.#sessions.get(connection.sessionId);
+    if (!session) {
+      const remote = this.#cluster?.members(connection.sessionId) ?? new RemoteMembers('');
+      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map(), remote };
+      this.#sessions.set(session.id, session);
+    }
+    session.remote.delete(connection.id);
+    session.connections.set(connection.id, connection);
+    this.#cluster?.memberMoved(session.id, connection.info());
+    this.#log.info('adopt()', { session: session.id, connection: connection.id });
+  }
+
+  /** A frame another node published for a session this node serves. */
+  #fromCluster(sessionId: string, frame: BusFrame): void {
+    if (frame.kind === 'handed' || frame.kind === 'refused') {
+      this.onHandoffAnswer(sessionId, frame);
+      return;
+    }
+    if (frame.kind === 'handoff') {
+      const capture = this.#captures.get(frame.to);
+      if (frame.node === this.#cluster?.nodeId) {
+        if (capture?.request === frame.request) {
+          capture.started = true;
+        }
+        return;
+      }
+      const target = this.#sessions.get(sessionId)?.connections.get(frame.to);
+      if (target && !target.destroyedReason) {
+        this.onHandoffRequest(target, frame);
+      }
+      return;
+    }
+    if (this.#captures.size > 0) {
+      this.#capture(sessionId, frame, false);
+    }
+    const session = this.#sessions.get(sessionId);
+    if (!session) {
+      return;
+    }
+    switch (frame.kind) {
+      case 'broadcast': {
+        if (frame.member && !this.#applyPresence(session, frame.node, frame.payload)) {
+          return; // a presence frame this node already knew (re-asserted after an outage)
+        }
+        const except = frame.except ? session.connections.get(frame.except) : undefined;
+        this.#localBroadcast(session, Buffer.from(frame.payload), except, frame.droppable);
+        return;
+      }
+      case 'direct': {
+        const target = session.connections.get(frame.to);
+        if (target) {
+          const bytes = Buffer.from(frame.payload);
+          this.sendTo(target, bytes, frame.droppable);
+          if (target.away) {
+            this.onSignalWhileAway(target, bytes);
+          }
+        }
+        return;
+      }
+      case 'kick': {
+        const target = session.connections.get(frame.to);
+        if (target) {
+          this.destroy(target, frame.reason);
+        }
+        return;
+      }
+    }
+  }
+
+  #capture(sessionId: string, frame: BusFrame, local: boolean): void {
+    for (const [id, capture] of this.#captures) {
+      if (!(local ? capture.startedLocal : capture.started && frame.node !== capture.holder) || capture.sessionId !== sessionId) {
+        continue;
+      }
+      if (frame.kind === 'broadcast' && frame.except !== id) {
+        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable });
+      } else if (frame.kind === 'direct' && frame.to === id) {
+        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable });
+      } else if (frame.kind === 'kick' && frame.to === id) {
+        capture.kicked = frame.reason;
+      }
+    }
+  }
+
+  /** Updates the remote view; false when the frame changes nothing a client would see. */
+  #applyPresence(session: Session, node: string, payload: string): boolean {
+    const id = /"connectionId":"([A-Za-z0-9_-]+)"/.exec(payload)?.[1] ?? /"connection":\{"id":"([A-Za-z0-9_-]+)"/.exec(payload)?.[1];
+    const knewBefore = id !== undefined && session.remote.has(id);
+    session.remote.applyPresence(node, payload);
+    const knowsAfter = id !== undefined && session.remote.has(id);
+    if (payload.startsWith('{"type":"connectionCreated"')) {
+      return !knewBefore && knowsAfter;
+    }
+    if (payload.startsWith('{"type":"connectionDestroyed"')) {
+      return knewBefore && !knowsAfter;
+    }
+    return knowsAfter;
+  }
+
+  #localBroadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
     let delivered = 0;
     for (const member of session.connections.values()) {
       if (member !== except && this.#outbox.send(member, bytes, droppable)) {

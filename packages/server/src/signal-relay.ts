@@ -27,6 +27,8 @@ export interface SignalPlan {
   bytes: Buffer;
   /** One recipient, or everyone in the session (sender included, as OpenTok does) when absent. */
   target: Connection | undefined;
+  /** The recipient's id when another node holds it (multi-node deployments). */
+  remoteTarget?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function prepareSignal(session: Session, from: Connection | null, request
   let target: Connection | undefined;
   if (request.to !== undefined) {
     target = session.connections.get(request.to);
-    if (!target) {
+    if (!target && !session.remote.has(request.to)) {
       throw new VigilError('CONNECTION_NOT_FOUND');
     }
   }
@@ -49,11 +51,14 @@ export function prepareSignal(session: Session, from: Connection | null, request
     signalType: request.signalType ?? '',
     data: request.data,
   });
-  return { bytes, target };
+  return target || request.to === undefined ? { bytes, target } : { bytes, target, remoteTarget: request.to };
 }
 
 /** Writes a prepared signal; per-sender order follows from the single event loop. Returns deliveries. */
 export function deliverSignal(registry: SessionRegistry, session: Session, plan: SignalPlan): number {
+  if (plan.remoteTarget !== undefined) {
+    return registry.sendToRemote(session, plan.remoteTarget, plan.bytes, true) ? 1 : 0;
+  }
   if (plan.target) {
     const kept = registry.sendTo(plan.target, plan.bytes, true);
     if (plan.target.away) {

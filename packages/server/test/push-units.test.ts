@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createECDH } from 'node:crypto';
-import { MemoryHeldMessageStore, MemoryPushRegistrationStore, encryptWebPush, type HeldMessageStore, type PushRegistrationStore } from '@vigil/server';
+import { MemoryHeldMessageStore, MemoryPushRegistrationStore, encryptWebPush } from '@vigil/server';
 import { identityFromConnectionData } from '../src/push/identity.js';
 import { endpointAllowed, DEFAULT_ENDPOINT_ORIGINS } from '../src/push/resolve-config.js';
 import { parseRetryAfter, retryDelay } from '../src/push/retry.js';
 import { choosePushes } from '../src/push/push-sender.js';
 import { collapseKey } from '../src/push/notice-fields.js';
 import type { PushNotice, PushRegistration } from '../src/push/types.js';
+import { heldBytesContract, heldStoreContract, registrationBoundsContract, registrationStoreContract } from './push-store-contract.js';
 
 test('Web Push encryption reproduces RFC 8291 Appendix A byte for byte', () => {
   const b = (s: string): Buffer => Buffer.from(s, 'base64url');
@@ -86,54 +87,24 @@ test('collapse ids: one per identity and session for signals, the invite id for 
   assert.match(long, /^[A-Za-z0-9_-]{1,32}$/);
 });
 
-/** The store contract; a shared store (Redis) must pass it too. */
-async function registrationStoreContract(store: PushRegistrationStore): Promise<void> {
-  const reg = (id: string, identity: string, createdAt = 0): PushRegistration => ({ id, apiKey: 'k1', identity, kind: 'apns', token: id, createdAt });
-  await store.put(reg('a', 'alice'));
-  await store.put(reg('b', 'alice'));
-  await store.put({ ...reg('c', 'alice'), apiKey: 'k2' });
-  assert.deepEqual((await store.list('k1', 'alice')).map((r) => r.id), ['a', 'b']);
-  assert.deepEqual((await store.list('k2', 'alice')).map((r) => r.id), ['c'], 'keys are separate projects');
-  await store.put(reg('a', 'bob', 5)); // the device now belongs to bob
-  assert.deepEqual((await store.list('k1', 'alice')).map((r) => r.id), ['b']);
-  assert.deepEqual(await store.list('k1', 'bob'), [reg('a', 'bob', 5)]);
-  assert.equal(await store.remove('k1', 'b'), true);
-  assert.equal(await store.remove('k1', 'b'), false);
-  assert.deepEqual(await store.list('k1', 'alice'), []);
-  const listed = await store.list('k1', 'bob');
-  (listed[0] as PushRegistration).identity = 'mallory';
-  assert.equal((await store.list('k1', 'bob')).length, 1, 'callers get copies');
-}
-
 test('MemoryPushRegistrationStore: the store contract, and its count bounds', async () => {
   await registrationStoreContract(new MemoryPushRegistrationStore());
+  await registrationBoundsContract(new MemoryPushRegistrationStore({ maxPerIdentity: 2, maxTotal: 3 }));
   const small = new MemoryPushRegistrationStore({ maxPerIdentity: 2, maxTotal: 3 });
-  for (const id of ['a', 'b', 'c']) {
-    await small.put({ id, apiKey: 'k', identity: 'alice', kind: 'fcm', token: id, createdAt: 0 });
+  for (const apiKey of ['k1', 'k2']) {
+    for (const id of ['a', 'b']) {
+      await small.put({ id, apiKey, identity: id, kind: 'fcm', token: id, createdAt: 0 });
+    }
   }
-  assert.deepEqual((await small.list('k', 'alice')).map((r) => r.id), ['b', 'c'], 'oldest device forgotten');
-  for (const id of ['d', 'e']) {
-    await small.put({ id, apiKey: 'k', identity: id, kind: 'fcm', token: id, createdAt: 0 });
-  }
-  assert.equal(small.size, 3);
-  assert.deepEqual((await small.list('k', 'alice')).map((r) => r.id), ['c']);
+  assert.equal(small.size, 3, 'in memory, maxTotal counts across API keys');
+  assert.deepEqual(await small.list('k1', 'a'), []);
 });
-
-async function heldStoreContract(store: HeldMessageStore, advance: (ms: number) => void): Promise<void> {
-  await store.hold('s1', 'bob', { text: 'one', expiresAt: 1_000 });
-  await store.hold('s1', 'bob', { text: 'invite', expiresAt: 5_000, key: 'i1' });
-  await store.hold('s1', 'bob', { text: 'two', expiresAt: 5_000 });
-  await store.hold('s1', 'bob', { text: 'cancel', expiresAt: 5_000, key: 'i1' }); // replaces in place
-  await store.hold('s2', 'bob', { text: 'elsewhere', expiresAt: 5_000 });
-  advance(1_000);
-  assert.deepEqual(await store.take('s1', 'bob'), { messages: [{ text: 'cancel', expiresAt: 5_000, key: 'i1' }, { text: 'two', expiresAt: 5_000 }], dropped: 0 });
-  assert.deepEqual(await store.take('s1', 'bob'), { messages: [], dropped: 0 }, 'taken once');
-  assert.deepEqual((await store.take('s2', 'bob')).messages.map((m) => m.text), ['elsewhere']);
-}
 
 test('MemoryHeldMessageStore: the contract (expiry, keyed replacement, take once), and its byte caps', async () => {
   let now = 0;
   await heldStoreContract(new MemoryHeldMessageStore(() => now), (ms) => (now += ms));
+  let later = 0;
+  await heldBytesContract(new MemoryHeldMessageStore(() => later, { maxBytesPerIdentity: 10 }), (ms) => (later += ms));
   const small = new MemoryHeldMessageStore(() => 0, { maxBytesPerIdentity: 10, maxTotalBytes: 15 });
   for (const text of ['aaaa', 'bbbb', 'cccc']) {
     await small.hold('s', 'bob', { text, expiresAt: 1 });

@@ -12,6 +12,24 @@ export interface PageMediaEvent {
   code?: string;
   streamName?: string;
   videoType?: string;
+  /** `connectionStateChanged`: the connection and its new state. */
+  connectionId?: string;
+  state?: string;
+  /** `videoRestoreFailed` / `audioRestoreFailed`. */
+  attempt?: number;
+  retryInMs?: number | null;
+}
+
+/** A subscriber's media elements in the page: the `<video>` view, or the `<audio>` used while it is deferred. */
+export interface PageSubscriberView {
+  /** The subscriber exists (subscribe resolved). */
+  subscribed: boolean;
+  hasVideoElement: boolean;
+  hasAudioElement: boolean;
+  /** The video element's `videoWidth` (0 before a frame was rendered). */
+  videoWidth: number;
+  /** Frames the video element presented (`getVideoPlaybackQuality().totalVideoFrames`). */
+  renderedFrames: number;
 }
 
 /** What a participant's page receives from one stream (from its subscriber's `getStats()`). */
@@ -134,6 +152,75 @@ export class MediaParticipant {
     });
   }
 
+  /**
+   * Hides or shows the page the way testing-media.md found to work in headless Chromium: override
+   * `document.visibilityState` and dispatch `visibilitychange` (synthetic, but it drives the SDK's real
+   * browser adapter). Focus emulation, other tabs and CDP lifecycle states leave the page `visible`.
+   */
+  async setHidden(hidden: boolean): Promise<void> {
+    await this.page.evaluate((value) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  }
+
+  /** Feeds one input to the page's lifecycle engine (`session.lifecycle.send`); throws when it has none. */
+  async lifecycleInput(input: import('@vigil/lifecycle').LifecycleInput): Promise<void> {
+    await this.page.evaluate((value) => {
+      const lifecycle = (window as unknown as PageWindow).__vigil.session.lifecycle;
+      if (!lifecycle) {
+        throw new Error('this page runs no lifecycle engine (join with a userAgent)');
+      }
+      lifecycle.send(value);
+    }, input);
+  }
+
+  /** The engine's camera restore in progress for this page's publisher (null: none, i.e. verified or never started). */
+  async videoRestore(): Promise<import('@vigil/lifecycle').RestoreProgress | null> {
+    return this.page.evaluate(() => {
+      const api = (window as unknown as PageWindow).__vigil;
+      const id = api.publisher?.streamId;
+      return api.session.lifecycle?.engine.state.publishers.find((p) => p.id === id)?.videoRestore ?? null;
+    });
+  }
+
+  /**
+   * Stops the published camera track behind the SDK's back (as a broken camera driver or the OS might),
+   * so a later restore finds no frames. `stop()` fires no `ended` event, so the SDK is not told.
+   */
+  async breakCamera(): Promise<void> {
+    await this.page.evaluate(() => {
+      (window as unknown as PageWindow).__vigil.publisher?.tracks.find((t) => t.kind === 'video')?.stop();
+    });
+  }
+
+  /** Whether the published camera track is live (a fresh one after a re-acquire). */
+  async cameraLive(): Promise<boolean> {
+    return this.page.evaluate(() => (window as unknown as PageWindow).__vigil.publisher?.tracks.find((t) => t.kind === 'video')?.readyState === 'live');
+  }
+
+  /** The media elements of this page's subscriber to `streamId`. */
+  async subscriberView(streamId: string): Promise<PageSubscriberView> {
+    return this.page.evaluate((id) => {
+      const subscriber = (window as unknown as PageWindow).__vigil.subscribers.get(id);
+      const video = subscriber?.element;
+      const audio = document.querySelector('audio.vigil-subscriber-audio');
+      return {
+        subscribed: subscriber !== undefined,
+        hasVideoElement: video !== undefined && video.isConnected,
+        hasAudioElement: audio !== null,
+        videoWidth: video?.videoWidth ?? 0,
+        renderedFrames: video?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+      };
+    }, streamId);
+  }
+
+  /** Number of subscriber `<video>` elements in the page (the SDK gives them class `vigil-subscriber`). */
+  async subscriberVideoElements(): Promise<number> {
+    return this.page.evaluate(() => document.querySelectorAll('video.vigil-subscriber').length);
+  }
+
   async publishVideo(on: boolean): Promise<void> {
     await this.page.evaluate((value) => (window as unknown as PageWindow).__vigil.publisher?.publishVideo(value), on);
   }
@@ -201,6 +288,8 @@ async function setUpPage(args: { apiKey: string; sessionId: string; token: strin
           subscriber.on(name, ({ reason }) => record(source, name, { streamId: stream.streamId, reason }));
         }
         subscriber.on('connected', () => record(source, 'connected', { streamId: stream.streamId }));
+        subscriber.on('videoElementCreated', () => record(source, 'videoElementCreated', { streamId: stream.streamId }));
+        subscriber.on('audioRestoreFailed', ({ attempt, retryInMs }) => record(source, 'audioRestoreFailed', { streamId: stream.streamId, attempt, retryInMs }));
         subscriber.on('destroyed', ({ reason }) => {
           subscribers.delete(stream.streamId);
           record(source, 'destroyed', { streamId: stream.streamId, reason });
@@ -215,6 +304,7 @@ async function setUpPage(args: { apiKey: string; sessionId: string; token: strin
     record('session', 'streamPropertyChanged', { streamId: stream.streamId, changedProperty, newValue, reason }),
   );
   session.on('sessionDisconnected', ({ reason }) => record('session', 'sessionDisconnected', { reason }));
+  session.on('connectionStateChanged', ({ connection, state, reason }) => record('session', 'connectionStateChanged', { connectionId: connection.connectionId, state, reason }));
   await session.connect(args.token);
 
   const makePublisher = (): import('@vigil/client').Publisher => {
@@ -249,6 +339,8 @@ async function setUpPage(args: { apiKey: string; sessionId: string; token: strin
     publisher.on('accessDenied', ({ error }) => record('publisher', 'accessDenied', { code: error.code }));
     publisher.on('mediaStopped', () => record('publisher', 'mediaStopped'));
     publisher.on('error', ({ error }) => record('publisher', 'error', { code: error.code }));
+    publisher.on('videoRestoreFailed', ({ attempt, retryInMs }) => record('publisher', 'videoRestoreFailed', { attempt, retryInMs }));
+    publisher.on('audioRestoreFailed', ({ attempt, retryInMs }) => record('publisher', 'audioRestoreFailed', { attempt, retryInMs }));
     return publisher;
   };
   api.publish = async () => {

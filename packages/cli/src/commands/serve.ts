@@ -9,7 +9,10 @@ export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-k
             [--log-level debug|info|warn|error] [--heartbeat-interval-ms N] [--heartbeat-timeout-ms N]
             [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
             [--push-config push.json] [--apns-url URL] [--fcm-url URL] [--fcm-token-url URL]
-  Runs the Vigil server (in-memory state) with the demo page and /vigil-client.js.`;
+            [--redis redis://127.0.0.1:6379] [--redis-prefix vigil:] [--node-lease-ms 10000]
+            [--drain-spread-ms 10000] [--max-join-rate N]
+  Runs the Vigil server with the demo page and /vigil-client.js. State is in memory, unless --redis
+  (or VIGIL_REDIS_URL) points several nodes at one Redis so they serve the same sessions.`;
 
 const TIMER_FLAGS = {
   'heartbeat-interval-ms': 'heartbeatIntervalMs',
@@ -17,6 +20,17 @@ const TIMER_FLAGS = {
   'network-grace-ms': 'networkGraceMs',
   'suspend-grace-ms': 'suspendGraceMs',
 } as const;
+
+/** How each started server stops (its flags), for `stopOnSignals`. */
+const stopSettings = new WeakMap<VigilServer, { shutdownTimeoutMs: number; spreadMs: number }>();
+
+function nonNegativeInteger(flag: string, text: string, unit = 'milliseconds'): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new UsageError(`--${flag} must be a non-negative integer (${unit})`);
+  }
+  return value;
+}
 
 /** Starts the server and resolves with it; the caller decides how long it runs. */
 export async function runServe(argv: string[], io: CommandIo): Promise<VigilServer> {
@@ -35,6 +49,12 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       'apns-url': { type: 'string' },
       'fcm-url': { type: 'string' },
       'fcm-token-url': { type: 'string' },
+      // Scale-out (docs/scale-out.md).
+      redis: { type: 'string', default: io.env['VIGIL_REDIS_URL'] },
+      'redis-prefix': { type: 'string' },
+      'node-lease-ms': { type: 'string' },
+      'drain-spread-ms': { type: 'string', default: '10000' },
+      'max-join-rate': { type: 'string' },
       ...Object.fromEntries(Object.keys(TIMER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
     },
     strict: true,
@@ -58,6 +78,13 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       timers[name] = value;
     }
   }
+  const shutdownTimeoutMs = nonNegativeInteger('shutdown-timeout-ms', values['shutdown-timeout-ms'] as string);
+  const spreadMs = nonNegativeInteger('drain-spread-ms', values['drain-spread-ms'] as string);
+  const joinRate = values['max-join-rate'] === undefined ? undefined : nonNegativeInteger('max-join-rate', values['max-join-rate'], 'new connections per second');
+  if (joinRate === 0) {
+    throw new UsageError('--max-join-rate must be at least 1 (new connections per second)');
+  }
+  const redis = values.redis ? parseRedisFlags(values.redis, values['redis-prefix'], values['node-lease-ms']) : undefined;
   const credentials = resolveCredentials({ apiKey: values['api-key'], apiSecret: values['api-secret'] }, io.env, io.cwd);
   const push = loadPushConfig(values, io.cwd);
   const logger = createConsoleLogger(level as LogLevel, (line) => io.stderr(`${line}\n`));
@@ -71,6 +98,8 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       timers,
       logger,
       ...(push ? { push } : {}),
+      ...(redis ? { redis } : {}),
+      ...(joinRate ? { maxJoinRate: { burst: joinRate, perSecond: joinRate } } : {}),
       httpHandler: createDemoHandler(credentials.apiKey, credentials.apiSecret, { demo: !values['no-demo'] }),
     });
   } catch (err) {
@@ -83,6 +112,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
     }
     throw err;
   }
+  stopSettings.set(server, { shutdownTimeoutMs, spreadMs });
   const from = credentials.source === 'generated' ? `generated, saved in ${credentials.file}` : credentials.source === 'file' ? `from ${credentials.file}` : `from ${credentials.source}`;
   io.stdout(
     [
@@ -92,6 +122,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       values['no-demo'] ? '  Demo:       disabled' : `  Demo:       ${server.url}/?session=demo`,
       `  Client SDK: ${server.url}/vigil-client.js`,
       `  Push:       ${describePush(push)}`,
+      `  State:      ${redis ? `shared through ${redactRedis(redis.url)} (node ${server.nodeId ?? '?'})` : 'in this process'}`,
       `  OpenTok SDK: new OpenTok('${credentials.apiKey}', '<secret>', '${server.url}')`,
       '',
     ].join('\n'),
@@ -99,13 +130,43 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
   return server;
 }
 
-/** Stops on SIGTERM / SIGINT: clients are told `serverShutdown` and the process exits by the deadline. */
-export function stopOnSignals(server: VigilServer, io: CommandIo, shutdownTimeoutMs = 10_000): void {
+function parseRedisFlags(url: string, prefix: string | undefined, leaseText: string | undefined): { url: string; prefix?: string; leaseMs?: number } {
+  if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL (got ${redactRedis(url)})`);
+  }
+  const options: { url: string; prefix?: string; leaseMs?: number } = { url };
+  if (prefix !== undefined) {
+    if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(prefix)) {
+      throw new UsageError('--redis-prefix must be 1-64 characters of A-Z a-z 0-9 : _ . -');
+    }
+    options.prefix = prefix;
+  }
+  if (leaseText !== undefined) {
+    const leaseMs = Number(leaseText);
+    if (!Number.isInteger(leaseMs) || leaseMs < 300) {
+      throw new UsageError('--node-lease-ms must be an integer ≥ 300 (milliseconds)');
+    }
+    options.leaseMs = leaseMs;
+  }
+  return options;
+}
+
+function redactRedis(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/**
+ * Stops on SIGTERM / SIGINT: clients are told `serverShutdown` and the process exits by the deadline.
+ * Each client's retry hint is spread over `spreadMs`, so a drained node's clients do not all land on
+ * the remaining nodes in the same instant.
+ */
+export function stopOnSignals(server: VigilServer, io: CommandIo): void {
+  const { shutdownTimeoutMs, spreadMs } = stopSettings.get(server) ?? { shutdownTimeoutMs: 10_000, spreadMs: 10_000 };
   const stop = (signal: string): void => {
     io.stderr(`${signal}: shutting down\n`);
     const deadline = setTimeout(() => process.exit(1), shutdownTimeoutMs);
     deadline.unref();
-    void server.close({ retryAfterMs: 5_000 }).then(() => process.exit(0));
+    void server.close({ retryAfterMs: 1_000, retrySpreadMs: spreadMs }).then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -110,6 +110,31 @@ export class PublisherCore {
     }
   }
 
+  /**
+   * Swaps the track of `kind` (a camera opened again after a failed restore) on every link; links
+   * opened later use it too. The caller owns the old track.
+   */
+  replaceTrack(kind: MediaKind, track: MediaStreamTrack): void {
+    if (kind === 'audio') {
+      this.audio = track;
+    } else {
+      this.video = track;
+    }
+    for (const entry of this.#links.values()) {
+      this.#apply(entry);
+    }
+  }
+
+  /** The connected peer connections that send `kind` now: where a restore can be seen in RTP stats. */
+  sendingConnections(kind: MediaKind): RTCPeerConnection[] {
+    if (!this.sending[kind] || !this.track(kind)) {
+      return [];
+    }
+    return [...this.#links.values()]
+      .filter((entry) => entry.wants[kind] && entry.senders[kind] !== undefined && entry.link.pc.connectionState === 'connected')
+      .map((entry) => entry.link.pc);
+  }
+
   /** Closes every peer connection (unpublished, or the session ended). */
   closeLinks(): void {
     for (const entry of this.#links.values()) {

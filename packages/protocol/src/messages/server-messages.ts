@@ -116,6 +116,11 @@ export interface DisconnectedMessage {
   reason: DisconnectReason;
   /** When set, the client may try again after this long (server shutdown, drain). */
   retryAfterMs?: number;
+  /**
+   * Other nodes of the deployment serve the session (a drained node of a multi-node deployment): the
+   * client should join again after `retryAfterMs` rather than end the session.
+   */
+  rejoin?: boolean;
 }
 
 export type ServerMessage =

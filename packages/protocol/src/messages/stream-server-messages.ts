@@ -21,7 +21,7 @@ export interface StreamInfo {
   hasAudio: boolean;
   hasVideo: boolean;
   videoDimensions?: VideoDimensions;
-  /** OpenTok's layout classes (for archives and broadcasts); empty until a layout API sets them. */
+  /** OpenTok's layout classes (for archives and broadcasts); set by the app server's `setStreamClassLists`. */
   layoutClassList: string[];
   /** Milliseconds since the epoch. */
   creationTime: number;
@@ -38,13 +38,36 @@ export interface StreamDestroyedMessage {
   reason: StreamDestroyedReason;
 }
 
+/** What a changed property holds: a flag, a size, or (for `layoutClassList`) class names. */
+export type StreamPropertyValue = boolean | VideoDimensions | string[] | null;
+
 export interface StreamPropertyChangedMessage {
   type: 'streamPropertyChanged';
   streamId: string;
   changedProperty: StreamProperty;
-  oldValue: boolean | VideoDimensions | null;
-  newValue: boolean | VideoDimensions | null;
+  oldValue: StreamPropertyValue;
+  newValue: StreamPropertyValue;
   reason: StreamPropertyReason;
+}
+
+/**
+ * To a publisher: a moderator muted your stream's audio (`forceMuteStream`, `forceMuteAll`, or a
+ * stream published while `forceMuteAll` is active). The server has already set `hasAudio` false and
+ * told everyone (`streamPropertyChanged`, reason `forceMuted`); the publisher stops sending audio.
+ * As in OpenTok, the publisher may turn its audio back on (`updateStream` `hasAudio: true`).
+ */
+export interface StreamMuteForcedMessage {
+  type: 'streamMuteForced';
+  streamId: string;
+}
+
+/**
+ * To every member: the session's mute state began (`forceMuteAll`, `active: true`) or ended
+ * (`disableForceMute`, `active: false`), OpenTok's Session `muteForced` event.
+ */
+export interface MuteForcedMessage {
+  type: 'muteForced';
+  active: boolean;
 }
 
 /** Relayed mode, to a publisher: someone subscribed to your stream; offer them a peer connection. */
@@ -109,4 +132,6 @@ export type StreamServerMessage =
   | SubscriptionDestroyedMessage
   | SdpDeliveryMessage
   | IceDeliveryMessage
-  | SubscriberMediaMessage;
+  | SubscriberMediaMessage
+  | StreamMuteForcedMessage
+  | MuteForcedMessage;

@@ -7,6 +7,7 @@ import { sendJson } from './respond.js';
 import { ConnectionView, ErrorBody, SessionView, type ConnectionSummary } from './rest-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 import type { Router } from './router.js';
+import { streamView, visibleStreams } from './stream-routes.js';
 
 const authErrors = {
   400: { description: 'The session id is malformed or of another API key (`SESSION_ID_INVALID`).', schema: ErrorBody },
@@ -73,13 +74,14 @@ function summary(connection: Connection): ConnectionSummary {
 }
 
 export function sessionView(ctx: ServerContext, session: Session): SessionView {
+  const mute = ctx.streams.forceMute.state(session);
   return {
     sessionId: session.id,
     mediaMode: session.mediaMode,
     connections: [...session.connections.values()].map(summary),
-    // Filled by the media work from `session.streams` once its stream view is settled; until then
-    // this route reports none (the stream routes are the source of truth for streams).
-    streams: [],
+    // The same view as `listStreams`: only streams the members can see.
+    streams: visibleStreams(session).map(streamView),
+    forceMute: { active: mute !== undefined, excludedStreamIds: [...(mute?.excluded ?? [])] },
     timers: { ...ctx.timers },
   };
 }

@@ -1,5 +1,6 @@
 import type { ServerContext } from '../server-context.js';
-import { projectSession, requireConnection } from './project-auth.js';
+import { kickRemoteConnection } from '../cluster/remote-requests.js';
+import { authorizeProject, projectSession, requireConnection, requireOwnSessionId } from './project-auth.js';
 import { ErrorBody } from './rest-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 import type { Router } from './router.js';
@@ -27,7 +28,16 @@ export function addModerationRoutes(router: Router, ctx: ServerContext): void {
   router.add(
     'DELETE',
     '/v2/project/:apiKey/session/:sessionId/connection/:connectionId',
-    (req, res, params) => {
+    async (req, res, params) => {
+      const sessionId = requireOwnSessionId(authorizeProject(req, ctx, params), params['sessionId']);
+      const local = ctx.registry.get(sessionId);
+      if (ctx.cluster && !local?.connections.has(params['connectionId'] ?? '')) {
+        // Held by another node (or nobody): it announces the departure.
+        await kickRemoteConnection(ctx.cluster, sessionId, params['connectionId'] ?? '');
+        res.writeHead(204, { 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
       const session = projectSession(req, ctx, params);
       const connection = requireConnection(session, params['connectionId']);
       ctx.log.info('rest forceDisconnect()', { session: session.id, connection: connection.id });

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ConnectionStates, DisconnectReasons, ErrorCodes, MediaModes, Roles, SignalLimits } from '@vigil/protocol';
+import { ConnectionStates, DisconnectReasons, ErrorCodes, LayoutClassLimits, MediaLimits, MediaModes, Roles, SignalLimits, VideoTypes } from '@vigil/protocol';
 
 // The REST surface's bodies and responses, as TypeBox schemas. Handlers validate request bodies with
 // compiled checkers of these schemas, and `GET /v1/openapi.json` publishes the same objects, so the
@@ -75,12 +75,108 @@ export const ConnectionSummary = Type.Object(
 );
 export type ConnectionSummary = Static<typeof ConnectionSummary>;
 
+const LayoutClassList = Type.Array(
+  Type.String({ minLength: 1, maxLength: LayoutClassLimits.maxClassLength, pattern: LayoutClassLimits.classPattern }),
+  {
+    maxItems: LayoutClassLimits.maxClasses,
+    description:
+      `OpenTok's layout classes (for composed archives and broadcasts). At most ${LayoutClassLimits.maxClasses} names of ` +
+      `letters, digits, "-" and "_", ${LayoutClassLimits.maxClassLength} characters each, ` +
+      `${LayoutClassLimits.maxTotalLength} characters in all when joined with spaces.`,
+  },
+);
+
+/**
+ * A published stream: OpenTok's four fields (`id`, `videoType`, `name`, `layoutClassList`) first, then
+ * Vigil's. The OpenTok SDK copies every key onto its `Stream`, so the extra ones are harmless.
+ */
+export const StreamView = Type.Object(
+  {
+    id: PathSafeId,
+    videoType: literals(Object.values(VideoTypes)),
+    name: Type.String({ maxLength: MediaLimits.maxStreamNameLength }),
+    layoutClassList: LayoutClassList,
+    connectionId: Type.String({ description: "The publisher's connection." }),
+    hasAudio: Type.Boolean({ description: 'Audio is being published (false after a force mute until the publisher unmutes).' }),
+    hasVideo: Type.Boolean(),
+    videoDimensions: Type.Optional(
+      Type.Object({ width: Type.Integer({ minimum: 1 }), height: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    ),
+    creationTime: Type.Integer({ description: 'Milliseconds since the epoch.' }),
+  },
+  { title: 'Stream', additionalProperties: false },
+);
+export type StreamView = Static<typeof StreamView>;
+
+export const StreamList = Type.Object(
+  { count: Type.Integer({ minimum: 0 }), items: Type.Array(StreamView, { description: 'Oldest first. Always present (P5/P6).' }) },
+  { title: 'StreamList', additionalProperties: false },
+);
+
+/**
+ * `PUT …/stream` (`setStreamClassLists`). Extra keys on an item are ignored: apps may pass the SDK's
+ * own `Stream` objects with a new `layoutClassList`, and the SDK forwards them whole.
+ */
+export const StreamClassListsBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { id: Type.String({ maxLength: 255 }), layoutClassList: LayoutClassList },
+        { additionalProperties: true },
+      ),
+      { maxItems: 256, description: 'Streams of this session and their new class lists (each list replaces the old one).' },
+    ),
+  },
+  { title: 'StreamClassListsRequest', additionalProperties: true },
+);
+export type StreamClassListsBody = Static<typeof StreamClassListsBody>;
+
+function streamIdList(description: string) {
+  return Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1024, description });
+}
+
+/**
+ * `POST …/session/{sessionId}/mute` (`forceMuteAll` sends `active: true`, `disableForceMute`
+ * `active: false`). The SDK documents the option as `excudedStreamIds` (sic, P14) but sends whatever
+ * the caller passed, so both spellings are honoured. Unknown keys are ignored (the SDK forwards the
+ * caller's options object).
+ */
+export const ForceMuteBody = Type.Object(
+  {
+    active: Type.Boolean({ description: '`true`: mute every stream but the excluded ones, now and later; `false`: end that.' }),
+    excludedStreamIds: Type.Optional(streamIdList('Streams (current or future) to leave alone.')),
+    excudedStreamIds: Type.Optional(streamIdList('The spelling the SDK documents (P14); merged with `excludedStreamIds`.')),
+  },
+  { title: 'ForceMuteRequest', additionalProperties: true },
+);
+export type ForceMuteBody = Static<typeof ForceMuteBody>;
+
+/** `POST …/stream/{streamId}/mute`: the SDK sends `{}`; nothing in it is read. */
+export const ForceMuteStreamBody = Type.Object({}, { title: 'ForceMuteStreamRequest', additionalProperties: true });
+
+export const ForceMuteStateView = Type.Object(
+  {
+    active: Type.Boolean({ description: 'Whether streams published from now on start muted.' }),
+    excludedStreamIds: Type.Array(Type.String(), { description: 'Left alone while active (empty when not active).' }),
+  },
+  { title: 'ForceMuteState', additionalProperties: false },
+);
+
+export const ForceMuteResult = Type.Object(
+  {
+    ...ForceMuteStateView.properties,
+    mutedStreamIds: Type.Array(Type.String(), { description: 'The streams this call muted (empty for `active: false`).' }),
+  },
+  { title: 'ForceMuteResult', additionalProperties: false },
+);
+
 export const SessionView = Type.Object(
   {
     sessionId: PathSafeId,
     mediaMode: literals(Object.values(MediaModes)),
     connections: Type.Array(ConnectionSummary, { description: 'Live members in join order, away ones included.' }),
-    streams: Type.Array(Type.Unknown(), { description: 'Published streams (filled by the media work; empty until then).' }),
+    streams: Type.Array(StreamView, { description: 'Published streams, oldest first (those everyone can see).' }),
+    forceMute: ForceMuteStateView,
     timers: LivenessTimersView,
   },
   { title: 'Session', additionalProperties: false },
@@ -167,6 +263,13 @@ export const RestSchemas: readonly TSchema[] = [
   SignalBody,
   LivenessTimersView,
   ConnectionSummary,
+  StreamView,
+  StreamList,
+  StreamClassListsBody,
+  ForceMuteBody,
+  ForceMuteStreamBody,
+  ForceMuteStateView,
+  ForceMuteResult,
   SessionView,
   TimelineEntryView,
   ConnectionView,

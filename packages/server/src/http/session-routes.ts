@@ -45,6 +45,14 @@ export function addSessionRoutes(router: Router, ctx: ServerContext): void {
     const body = parseBody(await readBody(req, 16 * 1024), 'application/json');
     const { sessionId, token, resume, resumeToken, rx } = body;
     if (typeof sessionId === 'string' && typeof resume === 'string') {
+      if (ctx.cluster && !ctx.registry.get(sessionId)?.connections.has(resume)) {
+        // Held elsewhere, maybe: only its holder can check the token, so a live record is enough here.
+        if (!(await ctx.cluster.loadMembers(sessionId)).has(resume)) {
+          throw new VigilError('RESUME_FAILED');
+        }
+        sendJson(res, 200, { ok: true, resumable: true });
+        return;
+      }
       findResumable(ctx, sessionId, resume, String(resumeToken ?? ''), String(rx ?? '0'));
       sendJson(res, 200, { ok: true, resumable: true });
       return;

@@ -1,5 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ServerContext } from '../server-context.js';
+import { signalRemoteSession } from '../cluster/remote-requests.js';
 import { checkSignal, deliverSignal, prepareSignal } from '../signal-relay.js';
 import { readJsonBody } from './json-body.js';
 import { authorizeProject, requireLiveSession, requireOwnSessionId } from './project-auth.js';
@@ -66,6 +67,12 @@ export function addSignalRoutes(router: Router, ctx: ServerContext): void {
     // look the session up after it, since its last member may leave while the body arrives.
     const sessionId = requireOwnSessionId(authorizeProject(req, ctx, params), params['sessionId']);
     const body = await readJsonBody(req, checkSignalBody, { refine: refineSignal });
+    if (ctx.cluster && !ctx.registry.get(sessionId)) {
+      await signalRemoteSession(ctx.cluster, sessionId, { to: params['connectionId'], signalType: body.type, data: body.data });
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     const session = requireLiveSession(ctx, sessionId);
     // Validation (limits, recipient) completes before anything is sent: an error sends nothing.
     const plan = prepareSignal(session, null, { to: params['connectionId'], signalType: body.type, data: body.data });

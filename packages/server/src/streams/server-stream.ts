@@ -28,7 +28,8 @@ export class ServerStream {
   hasAudio: boolean;
   hasVideo: boolean;
   videoDimensions: VideoDimensions | undefined;
-  readonly layoutClassList: string[] = [];
+  /** OpenTok's layout classes; replaced as a whole by the app server's `setStreamClassLists`. */
+  layoutClassList: string[] = [];
   live = false;
   /** Routed: the publisher's offer was accepted; a second one is refused (no renegotiation). */
   negotiated = false;
@@ -52,6 +53,8 @@ export class ServerStream {
     this.hasVideo = init.hasVideo;
     this.videoDimensions = init.videoDimensions;
     this.creationTime = init.nowMs;
+    // OpenTok: the publisher's token may name the classes its streams start with.
+    this.layoutClassList = [...init.publisher.initialLayoutClassList];
   }
 
   info(): StreamInfo {

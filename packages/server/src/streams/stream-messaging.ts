@@ -28,7 +28,7 @@ export class StreamMessaging {
 
   /** To every member (the sender included, unless `except`). */
   broadcast(session: Session, message: ServerMessage, except?: Connection): void {
-    this.#registry.broadcast(session, encodeMessage(message), except);
+    this.#registry.broadcastLocal(session, encodeMessage(message), except);
   }
 
   /**

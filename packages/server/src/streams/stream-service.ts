@@ -16,6 +16,7 @@ import type { Connection } from '../connection.js';
 import type { Logger } from '../logger.js';
 import type { MediaEngine, MediaEngineStats } from '../media/routed/media-engine.js';
 import type { Session, SessionRegistry } from '../session-registry.js';
+import { ForceMute } from './force-mute.js';
 import { ServerStream, type Subscription } from './server-stream.js';
 import { StreamMessaging } from './stream-messaging.js';
 
@@ -47,6 +48,8 @@ const NO_ENGINE_STATS: MediaEngineStats = {
  */
 export class StreamService {
   readonly messaging: StreamMessaging;
+  /** The app server's moderator mute (`forceMuteStream`, `forceMuteAll`, `disableForceMute`). */
+  readonly forceMute: ForceMute;
   readonly #options: StreamServiceOptions;
   readonly #subscriptionsOf = new WeakMap<Connection, Set<Subscription>>();
   #engine: MediaEngine | undefined;
@@ -54,6 +57,7 @@ export class StreamService {
   constructor(options: StreamServiceOptions) {
     this.#options = options;
     this.messaging = new StreamMessaging(options.registry, options.log);
+    this.forceMute = new ForceMute(this);
   }
 
   get iceServers(): IceServer[] {
@@ -106,18 +110,23 @@ export class StreamService {
     if (own >= this.#options.maxStreamsPerConnection) {
       throw new VigilError('STREAM_LIMIT_REACHED', `A connection may publish at most ${this.#options.maxStreamsPerConnection} streams.`);
     }
+    // While `forceMuteAll` is active a new stream starts muted: everyone first sees it without audio.
+    const forceMuted = this.forceMute.mutesNewStream(session, streamId);
     const stream = new ServerStream({
       id: streamId,
       publisher: connection,
       name: message.name,
       videoType: message.videoType,
-      hasAudio: message.hasAudio,
+      hasAudio: message.hasAudio && !forceMuted,
       hasVideo: message.hasVideo,
       videoDimensions: message.videoDimensions,
       nowMs: this.#options.clock.now(),
     });
     session.streams.set(streamId, stream);
     this.messaging.ack(connection, message.id);
+    if (forceMuted) {
+      this.forceMute.muteStream(session, stream);
+    }
     if (session.mediaMode === 'relayed') {
       this.goLive(session, stream);
     }
@@ -203,6 +212,15 @@ export class StreamService {
     const subscription = this.ownSubscription(connection, message.streamId, message.subscriptionId);
     this.messaging.ack(connection, message.id);
     this.endSubscription(subscription);
+  }
+
+  /** Whether the connection publishes or receives anything (media ties it to this node). */
+  hasMedia(connection: Connection): boolean {
+    if ((this.#subscriptionsOf.get(connection)?.size ?? 0) > 0) {
+      return true;
+    }
+    const session = this.#options.registry.get(connection.sessionId);
+    return [...(session?.streams.values() ?? [])].some((stream) => stream.publisher === connection);
   }
 
   /** A member is leaving: its streams end first with its reason, then its subscriptions. */

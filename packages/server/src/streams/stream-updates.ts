@@ -1,4 +1,11 @@
-import type { StreamPropertyReason, UpdateStreamMessage, UpdateSubscriptionMessage, VideoDimensions } from '@vigil/protocol';
+import type {
+  StreamProperty,
+  StreamPropertyReason,
+  StreamPropertyValue,
+  SubscriberMediaReason,
+  UpdateStreamMessage,
+  UpdateSubscriptionMessage,
+} from '@vigil/protocol';
 import type { Connection } from '../connection.js';
 import type { Session } from '../session-registry.js';
 import type { ServerStream } from './server-stream.js';
@@ -14,27 +21,9 @@ export function updateStream(service: StreamService, connection: Connection, mes
   const stream = service.ownStream(session, connection, message.streamId);
   service.messaging.ack(connection, message.id);
   for (const kind of ['audio', 'video'] as const) {
-    const property = kind === 'audio' ? 'hasAudio' : 'hasVideo';
-    const value = message[property];
-    if (value === undefined || value === stream[property]) {
-      continue;
-    }
-    stream[property] = value;
-    const reason = message.reason ?? (kind === 'audio' ? 'publishAudio' : 'publishVideo');
-    announceProperty(service, session, stream, property, !value, value, reason);
-    for (const subscription of stream.subscriptions.values()) {
-      service.messaging.send(subscription.subscriber, {
-        type: 'subscriberMedia',
-        subscriptionId: subscription.id,
-        streamId: stream.id,
-        kind,
-        enabled: value,
-        reason,
-      });
-    }
-    if (kind === 'video' && value && session.mediaMode === 'routed' && stream.negotiated) {
-      // The publisher's encoder restarts; make sure subscribers get a key frame right away.
-      service.startedEngine?.requestKeyFrame(stream.engineId);
+    const value = message[kind === 'audio' ? 'hasAudio' : 'hasVideo'];
+    if (value !== undefined) {
+      setStreamMedia(service, session, stream, kind, value, message.reason ?? (kind === 'audio' ? 'publishAudio' : 'publishVideo'));
     }
   }
   const dimensions = message.videoDimensions;
@@ -42,6 +31,41 @@ export function updateStream(service: StreamService, connection: Connection, mes
   if (dimensions && (old?.width !== dimensions.width || old.height !== dimensions.height)) {
     stream.videoDimensions = { ...dimensions };
     announceProperty(service, session, stream, 'videoDimensions', old ?? null, { ...dimensions }, 'videoDimensions');
+  }
+}
+
+/**
+ * Turns a stream's audio or video flag to `value` (no-op when it already is): everyone gets
+ * `streamPropertyChanged`, each subscriber `subscriberMedia`, both with `reason`. Shared by the
+ * publisher's own `updateStream` and the app server's force mute (`force-mute.ts`).
+ */
+export function setStreamMedia(
+  service: StreamService,
+  session: Session,
+  stream: ServerStream,
+  kind: 'audio' | 'video',
+  value: boolean,
+  reason: StreamPropertyReason & SubscriberMediaReason,
+): void {
+  const property = kind === 'audio' ? 'hasAudio' : 'hasVideo';
+  if (value === stream[property]) {
+    return;
+  }
+  stream[property] = value;
+  announceProperty(service, session, stream, property, !value, value, reason);
+  for (const subscription of stream.subscriptions.values()) {
+    service.messaging.send(subscription.subscriber, {
+      type: 'subscriberMedia',
+      subscriptionId: subscription.id,
+      streamId: stream.id,
+      kind,
+      enabled: value,
+      reason,
+    });
+  }
+  if (kind === 'video' && value && session.mediaMode === 'routed' && stream.negotiated) {
+    // The publisher's encoder restarts; make sure subscribers get a key frame right away.
+    service.startedEngine?.requestKeyFrame(stream.engineId);
   }
 }
 
@@ -86,13 +110,14 @@ export function updateSubscription(service: StreamService, connection: Connectio
   }
 }
 
-function announceProperty(
+/** Tells everyone (the publisher included) that a live stream's property changed; nothing for a stream not yet announced. */
+export function announceProperty(
   service: StreamService,
   session: Session,
   stream: ServerStream,
-  changedProperty: 'hasAudio' | 'hasVideo' | 'videoDimensions',
-  oldValue: boolean | VideoDimensions | null,
-  newValue: boolean | VideoDimensions | null,
+  changedProperty: StreamProperty,
+  oldValue: StreamPropertyValue,
+  newValue: StreamPropertyValue,
   reason: StreamPropertyReason,
 ): void {
   if (stream.live) {

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, closeCodeForReason, parseSessionId, randomId, type DisconnectReason, type WelcomeMessage } from '@vigil/protocol';
+import { PROTOCOL_VERSION, closeCodeForReason, parseSessionId, randomId, type DisconnectReason, type DisconnectedMessage, type WelcomeMessage } from '@vigil/protocol';
 import type { TokenGrant } from '../client-token.js';
 import { Connection, encodeMessage } from '../connection.js';
 import { RateLimiter, type RateLimit } from '../rate-limiter.js';
@@ -29,6 +29,7 @@ export function attachNewConnection(ctx: ServerContext, socket: WebSocket, grant
     limiter: new RateLimiter(options.rateLimit, nowMs),
     maxReplayBytes: options.maxReplayBytes,
   });
+  connection.initialLayoutClassList = grant.initialLayoutClassList;
   const mediaMode = parseSessionId(grant.sessionId)?.mediaMode ?? 'relayed';
   const existing = ctx.registry.join(connection, mediaMode);
   const welcome: WelcomeMessage = {
@@ -37,7 +38,7 @@ export function attachNewConnection(ctx: ServerContext, socket: WebSocket, grant
     sessionId: grant.sessionId,
     mediaMode,
     connection: connection.info(),
-    connections: existing.map((c) => c.info()),
+    connections: existing,
     timers: ctx.timers,
     iceServers: ctx.streams.iceServers,
     streams: ctx.streams.welcomeStreams(grant.sessionId),
@@ -86,14 +87,20 @@ function bindSocket(ctx: ServerContext, connection: Connection, socket: WebSocke
 }
 
 /** Tells the client why it is being removed, then closes its socket with the matching code. */
-export function closeForReason(connection: Connection, reason: DisconnectReason, retryAfterMs?: number): void {
+export function closeForReason(connection: Connection, reason: DisconnectReason, retryAfterMs?: number, rejoin = false): void {
   const socket = connection.socket;
   connection.socket = undefined;
   if (!socket || socket.readyState > 1) {
     return;
   }
   if (socket.readyState === 1) {
-    const message = retryAfterMs === undefined ? { type: 'disconnected' as const, reason } : { type: 'disconnected' as const, reason, retryAfterMs };
+    const message: DisconnectedMessage = { type: 'disconnected', reason };
+    if (retryAfterMs !== undefined) {
+      message.retryAfterMs = retryAfterMs;
+    }
+    if (rejoin) {
+      message.rejoin = true;
+    }
     socket.send(encodeMessage(message), { binary: false });
   }
   socket.close(closeCodeForReason(reason), reason);

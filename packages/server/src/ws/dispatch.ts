@@ -86,8 +86,13 @@ function handle(ctx: ServerContext, connection: Connection, message: ClientMessa
       if (!connection.canModerate) {
         throw new VigilError('NOT_PERMITTED', 'Only a moderator can force a connection out.');
       }
-      const target = ctx.registry.get(connection.sessionId)?.connections.get(message.connectionId);
+      const session = ctx.registry.get(connection.sessionId);
+      const target = session?.connections.get(message.connectionId);
       if (!target) {
+        if (session && ctx.registry.kickRemote(session, message.connectionId, 'forceDisconnected')) {
+          reply(ctx, connection, { type: 'ack', id: message.id });
+          return;
+        }
         throw new VigilError('CONNECTION_NOT_FOUND');
       }
       reply(ctx, connection, { type: 'ack', id: message.id });

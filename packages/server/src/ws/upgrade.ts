@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, VigilError, isVigilError } from '@vigil/protocol';
+import { ID_PATTERN, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, VigilError, isVigilError, parseSessionId } from '@vigil/protocol';
 import { verifyClientToken, type TokenGrant } from '../client-token.js';
 import type { Connection } from '../connection.js';
 import { secretsEqual } from '../secret-compare.js';
@@ -11,7 +11,9 @@ export const WS_PATH = '/v1/ws';
 /** What an upgrade asks for: a new connection (with a verified token) or a resume of an existing one. */
 export type UpgradeRequest =
   | { kind: 'join'; grant: TokenGrant; previous?: { connectionId: string; lastRequestId: number } }
-  | { kind: 'resume'; connection: Connection; rx: number };
+  | { kind: 'resume'; connection: Connection; rx: number }
+  /** A resume of a connection this node does not hold: another node may (`cluster/handoff.ts`). */
+  | { kind: 'remoteResume'; sessionId: string; connectionId: string; resumeToken: string; rx: number };
 
 /**
  * Authenticates a WebSocket upgrade request from its query, before any upgrade happens. A join needs
@@ -32,7 +34,15 @@ export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): U
   const sessionId = query.get('sessionId') ?? '';
   const resumeId = query.get('resume');
   if (resumeId !== null) {
-    return { kind: 'resume', ...findResumable(ctx, sessionId, resumeId, query.get('resumeToken') ?? '', query.get('rx') ?? '0') };
+    const resumeToken = query.get('resumeToken') ?? '';
+    const rxText = query.get('rx') ?? '0';
+    if (ctx.cluster && !ctx.registry.get(sessionId)?.connections.has(resumeId)) {
+      if (parseSessionId(sessionId) === undefined || !ID_PATTERN.test(resumeId)) {
+        throw new VigilError('RESUME_FAILED');
+      }
+      return { kind: 'remoteResume', sessionId, connectionId: resumeId, resumeToken, rx: parseRx(rxText) };
+    }
+    return { kind: 'resume', ...findResumable(ctx, sessionId, resumeId, resumeToken, rxText) };
   }
   const grant = verifyClientToken(query.get('token') ?? '', sessionId, ctx.projects, ctx.nowSeconds());
   const previousId = query.get('previous');
@@ -40,11 +50,16 @@ export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): U
   return previous ? { kind: 'join', grant, previous } : { kind: 'join', grant };
 }
 
-export function findResumable(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string, rxText: string): { connection: Connection; rx: number } {
+function parseRx(rxText: string): number {
   const rx = Number(rxText);
   if (!/^\d{1,15}$/.test(rxText) || !Number.isSafeInteger(rx)) {
     throw new VigilError('REQUEST_INVALID', 'rx must be the number of frames processed.');
   }
+  return rx;
+}
+
+export function findResumable(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string, rxText: string): { connection: Connection; rx: number } {
+  const rx = parseRx(rxText);
   const connection = ctx.registry.get(sessionId)?.connections.get(connectionId);
   if (!connection || connection.destroyedReason) {
     throw new VigilError('RESUME_FAILED');

@@ -1,0 +1,47 @@
+import type { ConnectionInfo, DisconnectReason } from '@vigil/protocol';
+import type { BusFrame } from './bus-frame.js';
+import type { RemoteMembers } from './remote-members.js';
+
+export interface ClusterStats {
+  redisLatencyMs: number;
+  reaped: number;
+  handoffsIn: number;
+  handoffsOut: number;
+}
+
+/**
+ * How a node shares its sessions with the other nodes of a deployment (docs/scale-out.md). The
+ * registry calls it after every local change; frames from other nodes come back through `onFrame`.
+ * A single-process server has none.
+ */
+export interface ClusterLink {
+  readonly nodeId: string;
+  /** Frames published by other nodes for sessions this node serves. */
+  onFrame: (sessionId: string, frame: BusFrame) => void;
+  /**
+   * Before a local connection joins: subscribe to the session and load its remote members. Each call
+   * holds the session until a matching `release`. Throws `STORE_UNAVAILABLE` when Redis cannot answer.
+   */
+  hold(sessionId: string): Promise<void>;
+  release(sessionId: string): void;
+  /** The session's members on other nodes (empty view when nobody else serves it). */
+  members(sessionId: string): RemoteMembers;
+  memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
+  memberChanged(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
+  memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void;
+  /** A member handed over to this node: its record now names this node (no frame: nothing changed for peers). */
+  memberMoved(sessionId: string, info: ConnectionInfo): void;
+  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean): void;
+  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean): void;
+  kick(sessionId: string, to: string, reason: DisconnectReason): void;
+  /** Members of a session this node may not serve (REST calls landing on any node). */
+  loadMembers(sessionId: string): Promise<Map<string, { node: string; info: ConnectionInfo }>>;
+  /** Publishes a frame for a session this node does not hold (REST on a node with no local member). */
+  publishTo(sessionId: string, frame: BusFrame): Promise<void>;
+  /** Counters for `/metrics`. */
+  stats(): ClusterStats;
+  countHandoff(direction: 'in' | 'out'): void;
+  /** Whether Redis answers; `/readyz` and the logs report it. */
+  readonly healthy: boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,308 @@
+import { Redis } from 'ioredis';
+import { VigilError, randomId, type ConnectionInfo, type DisconnectReason } from '@vigil/protocol';
+import { encodeMessage } from '../connection.js';
+import type { Logger } from '../logger.js';
+import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
+import type { ClusterLink, ClusterStats } from './cluster-link.js';
+import { NodeLease } from './node-lease.js';
+import { RedisKeys } from './redis-keys.js';
+import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
+
+export interface RedisClusterOptions {
+  /** `redis://host:port/db` (or `rediss://`). */
+  url: string;
+  /** Prefix of every key and channel; several deployments can share one Redis. Default `vigil:`. */
+  prefix?: string;
+  /** How long a node's lease lasts without renewal; past it, survivors remove its members. Default 10 s. */
+  leaseMs?: number;
+  log: Logger;
+}
+
+/** Departures kept while Redis is unreachable; beyond this, survivors' reapers are the backstop. */
+const MAX_UNSENT_LEAVES = 100_000;
+
+interface HeldSession {
+  holds: number;
+  members: RemoteMembers;
+  /** Resolves once subscribed and the snapshot is applied; every `hold` waits for it. */
+  ready: Promise<void>;
+}
+
+/**
+ * The Redis side of a multi-node deployment: one `PUBLISH` per frame on the session's channel (each
+ * node writes it to its own members), a member hash per session for joiners' welcomes, and node
+ * leases so that a dead node's members are removed by a survivor. Two connections: pub/sub needs its
+ * own. Commands fail at once while Redis is unreachable (no offline queue), so a node never piles up
+ * memory waiting for it; see `docs/scale-out.md` for what is refused meanwhile.
+ */
+export class RedisCluster implements ClusterLink {
+  readonly nodeId = randomId(12);
+  onFrame: (sessionId: string, frame: BusFrame) => void = () => {};
+  /** Called after Redis came back: the member lists may have changed while it was away. */
+  onResync: (sessionId: string, members: RemoteMembers, before: Map<string, ConnectionInfo>) => void = () => {};
+  /** The node's own members, re-asserted after a Redis restart (its memory may be empty). */
+  localMembers: () => Iterable<{ sessionId: string; info: ConnectionInfo }> = () => [];
+  readonly #cmd: Redis;
+  readonly #sub: Redis;
+  readonly #keys: RedisKeys;
+  readonly #log: Logger;
+  readonly #sessions = new Map<string, HeldSession>();
+  readonly #lease: NodeLease;
+  #wasDown = false;
+  readonly #unsentLeaves: (() => Promise<unknown>)[] = [];
+  #closed = false;
+
+  private constructor(options: RedisClusterOptions) {
+    const common = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (n: number) => Math.min(100 * n, 1_000) };
+    this.#cmd = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}` });
+    this.#sub = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}-sub` });
+    this.#keys = new RedisKeys(options.prefix);
+    this.#log = options.log;
+    this.#lease = new NodeLease({ redis: this.#cmd, keys: this.#keys, nodeId: this.nodeId, leaseMs: options.leaseMs ?? 10_000, log: options.log });
+    this.#sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#received(channel.toString(), message.toString()));
+    for (const [name, redis] of [['command', this.#cmd], ['subscriber', this.#sub]] as const) {
+      redis.on('error', (err: Error) => this.#down(name, err));
+      redis.on('ready', () => this.#up(name));
+    }
+  }
+
+  /** Connects both links and starts the lease; throws if Redis does not answer. */
+  static async connect(options: RedisClusterOptions): Promise<RedisCluster> {
+    const cluster = new RedisCluster(options);
+    try {
+      await Promise.all([cluster.#cmd.connect(), cluster.#sub.connect()]);
+      await cluster.#lease.start();
+    } catch (err) {
+      cluster.#cmd.disconnect();
+      cluster.#sub.disconnect();
+      throw new Error(`Redis at ${redactUrl(options.url)} did not answer: ${(err as Error).message}`);
+    }
+    options.log.info('cluster: joined', { node: cluster.nodeId, redis: redactUrl(options.url) });
+    return cluster;
+  }
+
+  get healthy(): boolean {
+    return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
+  }
+
+  readonly #handoffs = { in: 0, out: 0 };
+
+  countHandoff(direction: 'in' | 'out'): void {
+    this.#handoffs[direction] += 1;
+  }
+
+  stats(): ClusterStats {
+    return { redisLatencyMs: this.#lease.latencyMs, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out };
+  }
+
+  async hold(sessionId: string): Promise<void> {
+    let held = this.#sessions.get(sessionId);
+    if (!held) {
+      const members = new RemoteMembers(this.nodeId);
+      const fresh: HeldSession = { holds: 0, members, ready: this.#open(sessionId, members) };
+      this.#sessions.set(sessionId, fresh);
+      // A failed open is forgotten once nobody waits on it, so the next joiner tries again.
+      fresh.ready.catch(() => {
+        if (this.#sessions.get(sessionId) === fresh && fresh.holds === 0) {
+          this.#sessions.delete(sessionId);
+        }
+      });
+      held = fresh;
+    }
+    held.holds += 1;
+    try {
+      await held.ready;
+    } catch (err) {
+      this.release(sessionId);
+      throw err;
+    }
+  }
+
+  release(sessionId: string): void {
+    const held = this.#sessions.get(sessionId);
+    if (!held) {
+      return;
+    }
+    held.holds -= 1;
+    if (held.holds > 0) {
+      return;
+    }
+    this.#sessions.delete(sessionId);
+    this.#sub.unsubscribe(this.#keys.channel(sessionId)).catch(() => {});
+    this.#cmd.srem(this.#keys.nodeSessions(this.nodeId), sessionId).catch(() => {});
+  }
+
+  members(sessionId: string): RemoteMembers {
+    return this.#sessions.get(sessionId)?.members ?? new RemoteMembers(this.nodeId);
+  }
+
+  memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void {
+    this.#send(
+      this.#cmd
+        .multi()
+        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
+        .sadd(this.#keys.nodeSessions(this.nodeId), sessionId)
+        .publish(this.#keys.channel(sessionId), this.#memberFrame(bytes))
+        .exec(),
+      'memberJoined',
+    );
+  }
+
+  memberChanged(sessionId: string, info: ConnectionInfo, bytes: Buffer): void {
+    this.#send(
+      this.#cmd
+        .multi()
+        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
+        .publish(this.#keys.channel(sessionId), this.#memberFrame(bytes))
+        .exec(),
+      'memberChanged',
+    );
+  }
+
+  memberMoved(sessionId: string, info: ConnectionInfo): void {
+    this.#send(
+      this.#cmd
+        .multi()
+        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
+        .sadd(this.#keys.nodeSessions(this.nodeId), sessionId)
+        .exec(),
+      'memberMoved',
+    );
+  }
+
+  memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
+    const leave = () => this.#cmd.multi().hdel(this.#keys.members(sessionId), connectionId).publish(this.#keys.channel(sessionId), this.#memberFrame(bytes)).exec();
+    // A departure must reach the other nodes even if Redis is away now: kept (bounded) and sent on recovery.
+    leave().catch((err: Error) => {
+      this.#log.warn('cluster: departure not published yet', { session: sessionId, connection: connectionId, error: err.message });
+      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
+        this.#unsentLeaves.push(leave);
+      }
+    });
+  }
+
+  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean): void {
+    this.#publish(sessionId, { kind: 'broadcast', node: this.nodeId, except: except ?? '', droppable, member: false, payload: bytes.toString() });
+  }
+
+  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean): void {
+    this.#publish(sessionId, { kind: 'direct', node: this.nodeId, to, droppable, payload: bytes.toString() });
+  }
+
+  kick(sessionId: string, to: string, reason: DisconnectReason): void {
+    this.#publish(sessionId, { kind: 'kick', node: this.nodeId, to, reason });
+  }
+
+  async loadMembers(sessionId: string): Promise<Map<string, MemberRecord>> {
+    const hash = await this.#command(() => this.#cmd.hgetall(this.#keys.members(sessionId)));
+    const members = new Map<string, MemberRecord>();
+    for (const text of Object.values(hash)) {
+      const record = parseMemberRecord(text);
+      if (record) {
+        members.set(record.info.id, record);
+      }
+    }
+    return members;
+  }
+
+  async publishTo(sessionId: string, frame: BusFrame): Promise<void> {
+    await this.#command(() => this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    await this.#lease.stop();
+    // QUIT waits for replies to what was already sent (the members' departures), then closes.
+    await Promise.allSettled([this.#cmd.quit(), this.#sub.quit()]);
+    this.#cmd.disconnect();
+    this.#sub.disconnect();
+  }
+
+  async #open(sessionId: string, members: RemoteMembers): Promise<void> {
+    // Subscribe first, then read the members: nothing published in between is missed.
+    await this.#command(() => this.#sub.subscribe(this.#keys.channel(sessionId)));
+    members.applySnapshot((await this.loadMembers(sessionId)).values());
+  }
+
+  #memberFrame(bytes: Buffer): string {
+    return encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: true, payload: bytes.toString() });
+  }
+
+  #publish(sessionId: string, frame: BusFrame): void {
+    this.#send(this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)), frame.kind);
+  }
+
+  #send(pending: Promise<unknown>, what: string): void {
+    pending.catch((err: Error) => this.#log.warn('cluster: publish failed', { what, error: err.message }));
+  }
+
+  async #command<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.healthy) {
+      throw new VigilError('STORE_UNAVAILABLE');
+    }
+    try {
+      return await run();
+    } catch (err) {
+      this.#log.warn('cluster: redis command failed', { error: (err as Error).message });
+      throw new VigilError('STORE_UNAVAILABLE');
+    }
+  }
+
+  #received(channel: string, message: string): void {
+    const sessionId = this.#keys.sessionOfChannel(channel);
+    const held = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    const frame = decodeBusFrame(message);
+    // Our own handoff requests come back on purpose: they mark where capturing starts.
+    if (!held || !frame || sessionId === undefined || (frame.node === this.nodeId && frame.kind !== 'handoff')) {
+      return;
+    }
+    this.onFrame(sessionId, frame);
+  }
+
+  #down(link: string, err: Error): void {
+    if (!this.#wasDown && !this.#closed) {
+      this.#log.error('cluster: redis unreachable; local connections stay up, cross-node delivery paused', { link, error: err.message });
+    }
+    this.#wasDown = true;
+  }
+
+  #up(link: string): void {
+    if (!this.#wasDown || !this.healthy || this.#closed) {
+      return;
+    }
+    this.#wasDown = false;
+    this.#log.info('cluster: redis back; resynchronising members', { link });
+    void this.#resync().catch((err: Error) => this.#log.warn('cluster: resync failed', { error: err.message }));
+  }
+
+  /** After an outage: re-assert this node's members and lease, and re-read every held session. */
+  async #resync(): Promise<void> {
+    // A survivor may have reaped this node while it could not renew its lease: announcing the members
+    // again is harmless (nodes drop presence they already know) and undoes a wrong removal.
+    const mine = this.#cmd.multi();
+    for (const { sessionId, info } of this.localMembers()) {
+      mine.hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord));
+      mine.sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
+      mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info })));
+    }
+    await mine.exec();
+    await this.#lease.renew();
+    for (const leave of this.#unsentLeaves.splice(0)) {
+      await leave();
+    }
+    // Additions only: departures elsewhere arrive as frames (kept by their node while Redis was away),
+    // so a node that has not re-asserted its members yet is not mistaken for gone.
+    for (const [sessionId, held] of this.#sessions) {
+      const before = new Map(held.members.list().map((info) => [info.id, info]));
+      held.members.applySnapshot((await this.loadMembers(sessionId)).values());
+      this.onResync(sessionId, held.members, before);
+    }
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

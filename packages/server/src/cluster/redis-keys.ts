@@ -1,0 +1,41 @@
+/**
+ * Every Redis key and channel a Vigil node uses. Session keys carry the session id in a hash tag, so
+ * on Redis Cluster a session's keys share a slot (the reaper's script touches two of them at once).
+ */
+export class RedisKeys {
+  readonly #prefix: string;
+
+  constructor(prefix = 'vigil:') {
+    this.#prefix = prefix;
+  }
+
+  /** Hash: connection id → member record (`remote-members.ts`). */
+  members(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:members`;
+  }
+
+  /** Pub/sub channel of one session: every frame its members on other nodes must see. */
+  channel(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:bus`;
+  }
+
+  /** Sorted set: node id scored by its lease's expiry (ms since the epoch). */
+  get nodes(): string {
+    return `${this.#prefix}nodes`;
+  }
+
+  /** Set: sessions in which a node holds members, so a survivor knows where to clean up after it. */
+  nodeSessions(nodeId: string): string {
+    return `${this.#prefix}n:${nodeId}:sessions`;
+  }
+
+  /** The session id in a channel name, or undefined for a channel that is not a session's. */
+  sessionOfChannel(channel: string): string | undefined {
+    const head = `${this.#prefix}s:{`;
+    const tail = '}:bus';
+    if (!channel.startsWith(head) || !channel.endsWith(tail)) {
+      return undefined;
+    }
+    return channel.slice(head.length, channel.length - tail.length);
+  }
+}

@@ -1,0 +1,113 @@
+import { isConnectionState, type ConnectionInfo } from '@vigil/protocol';
+
+/** A member held by another node, as stored in Redis and mirrored on every node serving the session. */
+export interface MemberRecord {
+  node: string;
+  info: ConnectionInfo;
+}
+
+/**
+ * What one node knows of a session's members on other nodes. Built from a snapshot (the session's
+ * member hash) plus the presence frames on the session's channel. The channel is subscribed before the
+ * snapshot is read, and the two race on separate Redis connections, so frames that arrive before the
+ * snapshot win over it: a member destroyed meanwhile is not resurrected, one created meanwhile is kept.
+ */
+export class RemoteMembers {
+  readonly #members = new Map<string, MemberRecord>();
+  /** Ids destroyed (and states seen) while the snapshot was on its way; dropped once it is applied. */
+  #pending: { gone: Set<string>; states: Map<string, ConnectionInfo['state']> } | undefined = { gone: new Set(), states: new Map() };
+  readonly #self: string;
+
+  constructor(selfNode: string) {
+    this.#self = selfNode;
+  }
+
+  get size(): number {
+    return this.#members.size;
+  }
+
+  has(id: string): boolean {
+    return this.#members.has(id);
+  }
+
+  get(id: string): MemberRecord | undefined {
+    return this.#members.get(id);
+  }
+
+  /** A member that moved here from this node (it now holds it no more). */
+  add(record: MemberRecord): void {
+    if (record.node !== this.#self) {
+      this.#members.set(record.info.id, { node: record.node, info: { ...record.info } });
+    }
+  }
+
+  /** A member that moved to this node. */
+  delete(id: string): void {
+    this.#members.delete(id);
+  }
+
+  /** Oldest first, like the welcome's list of local members. */
+  list(): ConnectionInfo[] {
+    return [...this.#members.values()].map((m) => ({ ...m.info })).sort((a, b) => a.creationTime - b.creationTime);
+  }
+
+  /**
+   * Applies the member hash read after subscribing (or re-read after a Redis outage: then it only adds).
+   * Records of this node are not remote.
+   */
+  applySnapshot(records: Iterable<MemberRecord>): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    for (const record of records) {
+      if (record.node === this.#self || this.#members.has(record.info.id) || pending?.gone.has(record.info.id)) {
+        continue;
+      }
+      const state = pending?.states.get(record.info.id);
+      this.#members.set(record.info.id, { node: record.node, info: state ? { ...record.info, state } : record.info });
+    }
+  }
+
+  /** Applies a presence frame (`connectionCreated`, `connectionDestroyed`, `connectionStateChanged`) from `node`. */
+  applyPresence(node: string, payload: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) {
+      return;
+    }
+    const m = message as Record<string, unknown>;
+    if (m['type'] === 'connectionCreated') {
+      const info = m['connection'] as ConnectionInfo | undefined;
+      if (info && typeof info.id === 'string' && !this.#pending?.gone.has(info.id)) {
+        this.#members.set(info.id, { node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: isConnectionState(info.state) ? info.state : 'active' } });
+      }
+    } else if (m['type'] === 'connectionDestroyed' && typeof m['connectionId'] === 'string') {
+      this.#members.delete(m['connectionId']);
+      this.#pending?.gone.add(m['connectionId']);
+    } else if (m['type'] === 'connectionStateChanged' && typeof m['connectionId'] === 'string' && isConnectionState(m['state'])) {
+      const record = this.#members.get(m['connectionId']);
+      if (record) {
+        record.info = { ...record.info, state: m['state'] };
+      } else {
+        this.#pending?.states.set(m['connectionId'], m['state']);
+      }
+    }
+  }
+}
+
+/** Parses one field of a session's member hash; undefined for anything that is not a member record. */
+export function parseMemberRecord(text: string): MemberRecord | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<MemberRecord>;
+    const info = value.info;
+    if (typeof value.node !== 'string' || !info || typeof info.id !== 'string' || !isConnectionState(info.state)) {
+      return undefined;
+    }
+    return { node: value.node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: info.state } };
+  } catch {
+    return undefined;
+  }
+}

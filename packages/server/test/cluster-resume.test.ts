@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Session } from '@vigil/client';
+import { nextEvent, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
+import { deploy, idOf, recordSignals } from './cluster-harness.js';
+
+/**
+ * Resume on another node (issue 9): a client whose socket drops comes back through the balancer to a
+ * different node inside the grace, keeps its connection id, and gets everything sent meanwhile once.
+ */
+
+/** Per sender, the data of its signals in arrival order. */
+function bySender(log: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const entry of log) {
+    const at = entry.indexOf(':');
+    const sender = entry.slice(0, at);
+    out.set(sender, [...(out.get(sender) ?? []), entry.slice(at + 1)]);
+  }
+  return out;
+}
+
+test('a client resumes on another node: same connection id, signals sent while it was away arrive once, in order', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.prefer(one.url);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const carol = await d.join(one.url, 'carol');
+  const aliceId = idOf(alice);
+  const log = recordSignals(alice);
+  const states: string[] = [];
+  for (const peer of [bob, carol]) {
+    peer.on('connectionStateChanged', ({ connection, state }) => connection.connectionId === aliceId && states.push(`${peer.connection?.data}:${state}`));
+  }
+  const destroyed: string[] = [];
+  for (const peer of [bob, carol]) {
+    peer.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${peer.connection?.data}<-${connection.data}:${reason}`));
+  }
+
+  // Alice's network drops; her node notices (socket closed) and her peers see her reconnecting.
+  balancer.refusing = true;
+  assert.equal(balancer.cut(one.url), 1);
+  await waitUntil(() => states.includes('bob:reconnecting') && states.includes('carol:reconnecting'), 'peers see alice reconnecting', 10_000);
+  for (let i = 0; i < 20; i += 1) {
+    await bob.signal({ type: 'n', data: `b${i}`, to: alice.connection! });
+    await carol.signal({ type: 'n', data: `c${i}` });
+  }
+
+  // She comes back through the balancer, which now sends her to the other node.
+  const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
+  balancer.prefer(two.url);
+  balancer.refusing = false;
+  const event = await reconnected;
+  assert.equal(event.rejoined, false, 'resumed, not rejoined');
+  assert.equal(idOf(alice), aliceId, 'same connection id on the other node');
+  await waitUntil(() => log.length >= 40, 'everything sent while away arrives', 10_000);
+  const got = bySender(log);
+  assert.deepEqual(got.get(idOf(bob)), Array.from({ length: 20 }, (_, i) => `b${i}`));
+  assert.deepEqual(got.get(idOf(carol)), Array.from({ length: 20 }, (_, i) => `c${i}`));
+  assert.equal(log.length, 40, 'nothing twice');
+  await waitUntil(() => states.includes('bob:active') && states.includes('carol:active'), 'peers see her active again', 10_000);
+
+  // Now held by node two: reachable from both nodes, in both directions.
+  const fromCarol = nextEvent(alice, 'signal:after');
+  await carol.signal({ type: 'after', data: 'from node one', to: alice.connection! });
+  assert.equal((await fromCarol).data, 'from node one');
+  const toBob = nextEvent(bob, 'signal:reply');
+  const toCarol = nextEvent(carol, 'signal:reply');
+  await alice.signal({ type: 'reply', data: 'hi all' });
+  assert.equal((await toBob).from?.connectionId, aliceId);
+  assert.equal((await toCarol).from?.connectionId, aliceId);
+
+  // One departure, seen once by each peer, announced by the node that holds her now.
+  const carolSees = nextEvent(carol, 'connectionDestroyed');
+  alice.disconnect();
+  await carolSees;
+  await waitUntil(() => destroyed.length >= 2, 'both peers see alice leave', 10_000);
+  await bob.signal({ data: 'settle' });
+  await carol.signal({ data: 'settle' });
+  assert.deepEqual(destroyed.sort(), ['bob<-alice:clientDisconnected', 'carol<-alice:clientDisconnected']);
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['bob', 'carol']);
+});
+
+test('history across 3 nodes: 15 drops, each resumed on the next node, under traffic both ways — per-sender order, no loss, no duplicates', async (t) => {
+  const d = await deploy(t, 3);
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.prefer((d.nodes[0] as ClusterNode).url);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join((d.nodes[1] as ClusterNode).url, 'bob');
+  const carol = await d.join((d.nodes[2] as ClusterNode).url, 'carol');
+  const aliceId = idOf(alice);
+  const logs = new Map<Session, string[]>([alice, bob, carol].map((s) => [s, recordSignals(s)]));
+
+  let sending = true;
+  const sent = new Map<Session, number>([[alice, 0], [bob, 0], [carol, 0]]);
+  const sender = async (from: Session, name: string, to?: Session) => {
+    // Bounded: at most 2 000 signals per sender, and only while the cycles run.
+    for (let i = 0; sending && i < 2_000; i += 1) {
+      await from.signal({ type: 'h', data: `${name}${i}`, ...(to ? { to: to.connection! } : {}) });
+      sent.set(from, i + 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const traffic = Promise.all([sender(alice, 'a'), sender(bob, 'b', alice), sender(carol, 'c')]);
+
+  const CYCLES = 15;
+  for (let cycle = 0; cycle < CYCLES; cycle += 1) {
+    const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
+    balancer.refusing = true;
+    for (const node of d.nodes) {
+      balancer.cut(node.url);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + ((cycle * 97) % 250)));
+    balancer.prefer((d.nodes[(cycle + 1) % d.nodes.length] as ClusterNode).url);
+    balancer.refusing = false;
+    const event = await reconnected;
+    assert.equal(event.rejoined, false, `cycle ${cycle}: resumed\n${d.nodes.map((n) => n.log().split("\n").filter((l) => /handoff|resume|upgrade|adopt|detach/.test(l)).join("\n")).join("\n---\n")}`);
+    assert.equal(idOf(alice), aliceId, `cycle ${cycle}: same id`);
+    // Connected for a moment, so what she re-sent gets through before the next drop.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  sending = false;
+  await traffic;
+
+  const expect = (name: string, from: Session) => Array.from({ length: sent.get(from) ?? 0 }, (_, i) => `${name}${i}`);
+  await waitUntil(
+    () => (logs.get(alice)?.length ?? 0) >= (sent.get(alice) ?? 0) + (sent.get(bob) ?? 0) + (sent.get(carol) ?? 0),
+    'alice receives every signal',
+    15_000,
+  ).catch((err: Error) => {
+    const got = bySender(logs.get(alice) ?? []);
+    const counts = [alice, bob, carol].map((s) => `${s.connection?.data}: sent ${sent.get(s)}, got ${got.get(idOf(s))?.length ?? 0}`);
+    throw new Error(`${err.message}: ${counts.join('; ')}`);
+  });
+  const atAlice = bySender(logs.get(alice) ?? []);
+  assert.deepEqual(atAlice.get(aliceId), expect('a', alice), 'her own broadcasts, once each, in order');
+  assert.deepEqual(atAlice.get(idOf(bob)), expect('b', bob), "bob's targeted signals");
+  assert.deepEqual(atAlice.get(idOf(carol)), expect('c', carol), "carol's broadcasts");
+  for (const peer of [bob, carol]) {
+    await waitUntil(() => (bySender(logs.get(peer) ?? []).get(aliceId)?.length ?? 0) >= (sent.get(alice) ?? 0), `${peer.connection?.data} receives alice's signals`, 15_000);
+    assert.deepEqual(bySender(logs.get(peer) ?? []).get(aliceId), expect('a', alice), `${peer.connection?.data} gets alice's signals once, in order`);
+  }
+  assert.ok((sent.get(alice) ?? 0) > 50, `traffic flowed (${sent.get(alice)} from alice)`);
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol'], 'no ghost, nobody lost');
+});

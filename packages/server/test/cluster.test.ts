@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Session } from '@vigil/client';
+import { createSessionId } from '@vigil/protocol';
+import { mintClientToken, mintProjectJwt } from '@vigil/server';
+import { nextEvent, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
+import { deploy, idOf, recordSignals } from './cluster-harness.js';
+
+test('two nodes, one session: presence both ways, signals in per-sender order exactly once, targeted across nodes', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await d.join(one.url, 'alice');
+  const aliceSeesBob = nextEvent(alice, 'connectionCreated');
+  const bob = await d.join(two.url, 'bob');
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob'], "bob's welcome lists alice, held by the other node");
+  assert.equal((await aliceSeesBob).connection.data, 'bob');
+  const carol = await d.join(one.url, 'carol');
+  assert.deepEqual(carol.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol']);
+
+  const logs = new Map([alice, bob, carol].map((s) => [s, recordSignals(s)]));
+  const PER_SENDER = 300;
+  const send = async (from: Session, name: string) => {
+    for (let i = 0; i < PER_SENDER; i += 1) {
+      await from.signal({ type: 'n', data: `${name}${i}` });
+    }
+  };
+  await Promise.all([send(alice, 'a'), send(bob, 'b')]);
+  await waitUntil(() => [...logs.values()].every((log) => log.length >= 2 * PER_SENDER), 'every member receives every signal', 15_000);
+  for (const [session, log] of logs) {
+    for (const [sender, name] of [[alice, 'a'], [bob, 'b']] as const) {
+      const fromSender = log.filter((entry) => entry.startsWith(`${idOf(sender)}:`)).map((entry) => entry.split(':')[1]);
+      assert.deepEqual(fromSender, Array.from({ length: PER_SENDER }, (_, i) => `${name}${i}`), `${session.connection?.data} gets ${name}'s signals once, in order`);
+    }
+    assert.equal(log.length, 2 * PER_SENDER, 'nothing twice');
+  }
+
+  // Targeted, across nodes: only the recipient gets it.
+  const before = logs.get(carol)?.length ?? 0;
+  const direct = nextEvent(alice, 'signal:direct');
+  await bob.signal({ type: 'direct', data: 'hi alice', to: alice.connection! });
+  assert.equal((await direct).data, 'hi alice');
+  await carol.signal({ type: 'sync', data: 'x' }); // a round trip through node one
+  assert.equal(logs.get(carol)?.filter((e) => e.endsWith(':hi alice')).length, 0, 'carol did not get the targeted signal');
+  assert.ok((logs.get(carol)?.length ?? 0) >= before);
+
+  // State changes cross nodes too.
+  const state = nextEvent(alice, 'connectionStateChanged');
+  bob.announce('background', 'test');
+  const changed = await state;
+  assert.deepEqual([changed.connection.connectionId, changed.state], [idOf(bob), 'background']);
+
+  // A departure on one node is seen once on the other.
+  const destroyed: string[] = [];
+  alice.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.data}:${reason}`));
+  const gone = nextEvent(alice, 'connectionDestroyed');
+  bob.disconnect();
+  assert.equal((await gone).reason, 'clientDisconnected');
+  await alice.signal({ type: 'sync', data: 'y' });
+  await bob.signal({ data: 'after' }).catch(() => {});
+  assert.deepEqual(destroyed, ['bob:clientDisconnected']);
+  assert.deepEqual(alice.connections.map((c) => c.data).sort(), ['alice', 'carol']);
+});
+
+test('REST on a node that holds nobody: signal and forceDisconnect reach the members on other nodes', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await d.join(one.url, 'alice');
+  const carol = await d.join(one.url, 'carol');
+  const rest = (path: string, init: { method: string; body?: unknown }) =>
+    fetch(`${two.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(d.sessionId)}${path}`, {
+      method: init.method,
+      headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret), 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+
+  const heard = nextEvent(alice, 'signal:news');
+  const carolHeard = nextEvent(carol, 'signal:news');
+  assert.equal((await rest('/signal', { method: 'POST', body: { type: 'news', data: 'to all' } })).status, 204);
+  assert.equal((await heard).data, 'to all');
+  assert.equal((await carolHeard).from, null, 'from the app server');
+
+  const one1 = nextEvent(carol, 'signal:only');
+  assert.equal((await rest(`/connection/${idOf(carol)}/signal`, { method: 'POST', body: { type: 'only', data: 'carol' } })).status, 204);
+  assert.equal((await one1).data, 'carol');
+
+  const unknown = await rest('/connection/nobody/signal', { method: 'POST', body: { data: 'x' } });
+  assert.equal(unknown.status, 404);
+  assert.equal(((await unknown.json()) as { code: string }).code, 'CONNECTION_NOT_FOUND');
+  const empty = await fetch(`${two.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(createSessionId({ apiKey: d.apiKey, mediaMode: 'relayed' }))}/signal`, {
+    method: 'POST',
+    headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret), 'content-type': 'application/json' },
+    body: JSON.stringify({ data: 'x' }),
+  });
+  assert.equal(empty.status, 404, 'a session nobody is in, on any node');
+
+  const out = nextEvent(alice, 'sessionDisconnected');
+  const seen = nextEvent(carol, 'connectionDestroyed');
+  assert.equal((await rest(`/connection/${idOf(alice)}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await out).reason, 'forceDisconnected');
+  assert.equal((await seen).reason, 'forceDisconnected');
+});
+
+test('a node killed: a survivor removes its members exactly once, and its clients rejoin through the balancer', async (t) => {
+  const d = await deploy(t, 3);
+  const [one, two, three] = d.nodes as [ClusterNode, ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.prefer(one.url);
+  const alice = await d.join(balancer.url, 'alice', { tokenProvider: () => mintClientToken({ apiKey: d.apiKey, apiSecret: d.apiSecret, sessionId: d.sessionId, data: 'alice' }) });
+  const bob = await d.join(two.url, 'bob');
+  const carol = await d.join(three.url, 'carol');
+  const oldAlice = idOf(alice);
+  const destroyed: string[] = [];
+  for (const survivor of [bob, carol]) {
+    survivor.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${survivor.connection?.data}<-${connection.connectionId}:${reason}`));
+  }
+  const rejoined = nextEvent(alice, 'sessionReconnected', { timeoutMs: 30_000 });
+
+  await one.kill();
+  const event = await rejoined;
+  assert.equal(event.rejoined, true, 'the old node held its connection: a new one, on another node');
+  assert.equal(event.previousConnectionId, oldAlice);
+  assert.notEqual(idOf(alice), oldAlice);
+
+  await waitUntil(() => destroyed.length >= 2, 'both survivors see the dead node\'s member go', 15_000);
+  await bob.signal({ data: 'settle' });
+  await carol.signal({ data: 'settle' });
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // another lease length: a second reap would show
+  assert.deepEqual(destroyed.sort(), [`bob<-${oldAlice}:networkDisconnected`, `carol<-${oldAlice}:networkDisconnected`]);
+  for (const survivor of [bob, carol]) {
+    assert.deepEqual(survivor.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol'], 'no ghost, and the rejoined alice is there');
+  }
+  const direct = nextEvent(alice, 'signal:back');
+  await carol.signal({ type: 'back', data: 'welcome back', to: alice.connection! });
+  assert.equal((await direct).data, 'welcome back');
+});
+
+test('Redis stopped and restarted: local members stay up, /readyz reports it, cross-node delivery recovers', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await d.join(one.url, 'alice');
+  const carol = await d.join(one.url, 'carol');
+  const bob = await d.join(two.url, 'bob');
+  const ids = [alice, carol, bob].map(idOf);
+  const destroyed: string[] = [];
+  for (const s of [alice, carol, bob]) {
+    s.on('connectionDestroyed', ({ connection }) => destroyed.push(`${s.connection?.data}<-${connection.data}`));
+  }
+
+  await d.redis.halt();
+  await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 503, 'readyz reports the lost store', 10_000);
+  const local = nextEvent(carol, 'signal:local');
+  await alice.signal({ type: 'local', data: 'same node' });
+  assert.equal((await local).data, 'same node', 'members of one node keep talking');
+  const refused = await fetch(`${two.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(createSessionId({ apiKey: d.apiKey, mediaMode: 'relayed' }))}/signal`, {
+    method: 'POST',
+    headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret), 'content-type': 'application/json' },
+    body: JSON.stringify({ data: 'x' }),
+  });
+  assert.equal(refused.status, 503, 'what needs the store is refused with a clear error');
+  assert.equal(((await refused.json()) as { code: string }).code, 'STORE_UNAVAILABLE');
+
+  await d.redis.start(); // empty memory: the nodes re-assert what they hold
+  await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready again', 15_000);
+  await waitUntil(async () => {
+      const probe = nextEvent(alice, 'signal:probe', { timeoutMs: 1_000 }).then(() => true, () => false);
+      await bob.signal({ type: 'probe', data: 'across' });
+      return probe;
+    }, 'signals cross nodes again', 20_000);
+  assert.deepEqual([alice, carol, bob].map(idOf), ids, 'every connection stayed up, same ids');
+  assert.deepEqual(destroyed, [], 'nobody was told anyone left');
+  const dave = await d.join(two.url, 'dave');
+  assert.deepEqual(dave.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol', 'dave'], 'a joiner after the restart sees everyone');
+});

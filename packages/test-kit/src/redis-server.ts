@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where Debian's `redis-server` lives; `VIGIL_REDIS_SERVER` overrides it. */
+export function redisServerPath(): string {
+  return process.env['VIGIL_REDIS_SERVER'] ?? '/usr/bin/redis-server';
+}
+
+/** A real `redis-server` on a free loopback port, owned by the test that started it. */
+export interface RedisHandle {
+  readonly url: string;
+  readonly port: number;
+  /** PID of the running server (changes after `restart`). */
+  readonly pid: number;
+  /** Stops the server (SIGTERM to its PID, SIGKILL after 5 s) and removes its data directory. */
+  stop(): Promise<void>;
+  /** Stops it and starts a new one on the same port with empty memory (a Redis restart). */
+  restart(): Promise<void>;
+  /** Stops it without a replacement, keeping the port reserved for `start()`. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt()`, on the same port. */
+  start(): Promise<void>;
+}
+
+/**
+ * Starts `redis-server` on a free port with no persistence, and waits until it answers PING. Every
+ * server is stopped through its PID, never by name, so parallel test files cannot stop each other's.
+ */
+export async function startRedis(): Promise<RedisHandle> {
+  const binary = redisServerPath();
+  if (!existsSync(binary)) {
+    throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
+  let child: ChildProcess | undefined = await launch(binary, port, dir);
+  const handle: RedisHandle = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    async stop() {
+      await handle.halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async halt() {
+      const running = child;
+      child = undefined;
+      if (running) {
+        await terminate(running);
+      }
+    },
+    async start() {
+      if (!child) {
+        child = await launch(binary, port, dir);
+      }
+    },
+    async restart() {
+      await handle.halt();
+      await handle.start();
+    },
+  };
+  return handle;
+}
+
+async function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2_000);
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before answering: ${stderr}`)));
+    child.once('error', reject);
+  });
+  await Promise.race([waitForPing(port), exited]);
+  child.removeAllListeners('exit');
+  return child;
+}
+
+/** Polls with a raw PING until `+PONG`; bounded to 100 tries over ~10 s. */
+async function waitForPing(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (await ping(port)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within 10 s`);
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
