@@ -109,6 +109,7 @@ export class Session extends Emitter<SessionEvents> {
       }
     },
     emit: (type, payload) => this.emit(type, payload),
+    republished: (publisher) => this.#lifecycle?.attachPublisher(publisher),
     connection: (id) => this.#connections.get(id),
     ownConnectionId: () => this.#connection?.connectionId,
     setTimeout: (fn, ms) => this.#clock.setTimeout(fn, ms),

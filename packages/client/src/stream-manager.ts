@@ -35,6 +35,8 @@ export interface StreamManagerPort {
   /** Bounded waits use the session's clock. */
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** A publisher was published again by itself after a rejoin (the session puts it back under the lifecycle engine). */
+  republished(publisher: Publisher): void;
 }
 
 /**
@@ -117,7 +119,10 @@ export class StreamManager {
           core.closeLinks();
           core.binding = undefined;
         }
-        this.publish(publisher).catch((error: unknown) => publisher[INTERNAL].reportError(error));
+        this.publish(publisher).then(
+          () => this.#port.republished(publisher),
+          (error: unknown) => publisher[INTERNAL].reportError(error),
+        );
       }
     });
   }

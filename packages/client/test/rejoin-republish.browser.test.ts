@@ -173,6 +173,15 @@ function publisherRejoins(mediaMode: MediaMode, announced: boolean): void {
     const flow = await waitForMediaFlow(ben.p, newStream, { ...SIZE, soakMs: 1_000, timeoutMs: 15_000 });
     t.diagnostic(`after the rejoin: ${flow.framesPerSecond.toFixed(1)} fps, ${flow.audioPacketsPerSecond.toFixed(0)} audio packets/s`);
 
+    // The republished publisher is under the lifecycle engine again: a call stops its audio, with the reason.
+    const callMark = await ben.p.eventCount();
+    await ann.p.lifecycleInput({ type: 'audioInterruptionBegan', reason: 'call' });
+    const muted = await waitFor(ben.p, { source: 'session', name: 'streamPropertyChanged', streamId: newStream, changedProperty: 'hasAudio' }, callMark, 5_000);
+    assert.deepEqual([muted.newValue, muted.reason], [false, 'interrupted']);
+    await ann.p.lifecycleInput({ type: 'audioInterruptionEnded' });
+    const back = await waitFor(ben.p, { source: 'session', name: 'streamPropertyChanged', streamId: newStream, changedProperty: 'hasAudio', newValue: true }, callMark, 5_000);
+    assert.equal(back.newValue, true);
+
     // Exactly once, and nothing else ended.
     assert.equal(await count(ben.p, { name: 'connectionDestroyed' }, mark), 1, 'one connectionDestroyed');
     assert.equal(await count(ben.p, { source: 'session', name: 'streamDestroyed' }, mark), 1, 'one streamDestroyed');

@@ -149,7 +149,9 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     createEngine: () => options.mediaEngine ?? new WeriftEngine(options.routedNetwork),
   });
   const push = createPushService({ registry, clock, log, options: options.push });
+  let handoff: Handoff | undefined;
   const ctx: ServerContext = {
+    handoff: () => handoff,
     streams,
     push,
     projects,
@@ -166,7 +168,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     cluster,
     nowSeconds: () => Math.floor(clock.now() / 1000),
   };
-  const handoff = cluster ? new Handoff(ctx, cluster) : undefined;
+  handoff = cluster ? new Handoff(ctx, cluster) : undefined;
   const joinLimiter = options.maxJoinRate ? new RateLimiter(options.maxJoinRate, clock.now()) : undefined;
   registry.onJoined = (connection) => {
     timeline.record(connection, 'joined', connection.role);
@@ -222,17 +224,24 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   let closing = false;
+  const isLocalResume = (req: IncomingMessage): boolean => {
+    const query = requestUrl(req).searchParams;
+    const resume = query.get('resume');
+    return resume !== null && registry.get(query.get('sessionId') ?? '')?.connections.has(resume) === true;
+  };
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     void (async () => {
       if (closing) {
         throw new VigilError('SERVER_SHUTTING_DOWN');
       }
-      const upgrade = authenticateUpgrade(ctx, req);
-      if (joinLimiter && upgrade.kind !== 'resume' && !joinLimiter.take(clock.now())) {
+      // Before authenticating: a refused join must not have claimed its previous connection already.
+      // Resumes of connections held here are exempt: they add no connection.
+      if (joinLimiter && !isLocalResume(req) && !joinLimiter.take(clock.now())) {
         metrics.busy();
         throw new VigilError('SERVER_BUSY');
       }
+      const upgrade = authenticateUpgrade(ctx, req);
       // A joiner's welcome lists the members on every node: subscribe and read them first.
       let held = false;
       if (cluster && upgrade.kind === 'join') {

@@ -1,5 +1,6 @@
 import type { LivenessTimers } from '@vigil/protocol';
 import type { ClusterLink } from './cluster/cluster-link.js';
+import type { Handoff } from './cluster/handoff.js';
 import type { Clock } from './clock.js';
 import type { ConnectionGrace } from './connection-grace.js';
 import type { ConnectionTimeline } from './connection-timeline.js';
@@ -35,6 +36,8 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Push wake-up: identities, push registrations, held messages, invites (docs/push.md). */
   push: PushService;
+  /** Resume on another node (multi-node deployments only). */
+  handoff(): Handoff | undefined;
   /** The other nodes of a multi-node deployment, through Redis; undefined on a single node. */
   cluster: ClusterLink | undefined;
   nowSeconds(): number;

@@ -23,11 +23,6 @@ export interface Capture {
   readonly sessionId: string;
   readonly request: string;
   /**
-   * The node handing the connection over. Its own frames are not captured: those it published before
-   * reading the request it delivered itself, and those after come behind its answer, once adopted.
-   */
-  readonly holder: string;
-  /**
    * Set when this node sees its own handoff request come back on the channel: the cut for frames
    * from other nodes (the old holder kept those before it).
    */
@@ -37,7 +32,12 @@ export interface Capture {
    * holder after the request and so are not in what it hands over.
    */
   startedLocal: boolean;
-  readonly frames: { bytes: Buffer; droppable: boolean }[];
+  /**
+   * With the node that published each ('' for this node's own). The node that answers drops its own
+   * at adoption: those it published before reading the request it delivered itself, and those after
+   * come behind its answer.
+   */
+  readonly frames: { bytes: Buffer; droppable: boolean; node: string }[];
   kicked: DisconnectReason | undefined;
 }
 
@@ -63,6 +63,8 @@ export class SessionRegistry {
   onDestroyed: (connection: Connection, reason: DisconnectReason) => void = () => {};
   /** Another node asks for `connection`, whose client resumed there (`cluster/handoff.ts`). */
   onHandoffRequest: (connection: Connection, frame: Extract<BusFrame, { kind: 'handoff' }>) => void = () => {};
+  /** A client that rejoined on another node names its old connection, held here (token not checked yet). */
+  onReleaseRequest: (connection: Connection, resumeToken: string) => void = () => {};
   /** The answer to a handoff this node asked for. */
   onHandoffAnswer: (sessionId: string, frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>) => void = () => {};
   /** Called when a signal addressed to one connection finds it away (push wake-up, docs/push.md). */
@@ -73,7 +75,7 @@ export class SessionRegistry {
     this.#log = log;
     this.#cluster = cluster;
     if (cluster) {
-      cluster.onFrame = (sessionId, frame) => this.#fromCluster(sessionId, frame);
+      cluster.onFrame = (sessionId, frame, news) => this.#fromCluster(sessionId, frame, news);
     }
   }
 
@@ -109,6 +111,7 @@ export class SessionRegistry {
     const bytes = encodeMessage({ type: 'connectionCreated', connection: connection.info() });
     this.#localBroadcast(session, bytes, connection);
     this.#cluster?.memberJoined(session.id, connection.info(), bytes);
+    this.#captureOwn(session.id, bytes, connection.id);
     this.#log.info('join()', { session: session.id, connection: connection.id, members: session.connections.size });
     return existing;
   }
@@ -119,6 +122,7 @@ export class SessionRegistry {
     if (session?.connections.get(connection.id) === connection) {
       this.#localBroadcast(session, bytes, connection);
       this.#cluster?.memberChanged(session.id, connection.info(), bytes);
+      this.#captureOwn(session.id, bytes, connection.id);
     }
   }
 
@@ -135,6 +139,7 @@ export class SessionRegistry {
       const bytes = encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason });
       this.#localBroadcast(session, bytes);
       this.#cluster?.memberLeft(session.id, connection.id, bytes);
+      this.#captureOwn(session.id, bytes, '');
       if (session.connections.size === 0) {
         this.#sessions.delete(session.id);
       }
@@ -174,9 +179,7 @@ export class SessionRegistry {
   broadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
     // Published even when no remote member is known yet: one may have joined a moment ago.
     this.#cluster?.broadcast(session.id, bytes, except?.id, droppable);
-    if (this.#captures.size > 0) {
-      this.#capture(session.id, { kind: 'broadcast', node: '', except: except?.id ?? '', droppable, member: false, payload: bytes.toString() }, true);
-    }
+    this.#captureOwn(session.id, bytes, except?.id ?? '', droppable);
     return this.#localBroadcast(session, bytes, except, droppable);
   }
 
@@ -234,8 +237,25 @@ export class SessionRegistry {
   }
 
   /** Starts keeping frames for a connection this node asked another node to hand over. */
-  beginCapture(sessionId: string, connectionId: string, request: string, holder: string): void {
-    this.#captures.set(connectionId, { sessionId, request, holder, started: false, startedLocal: false, frames: [], kicked: undefined });
+  beginCapture(sessionId: string, connectionId: string, request: string): void {
+    this.#captures.set(connectionId, { sessionId, request, started: false, startedLocal: false, frames: [], kicked: undefined });
+  }
+
+  /** Whether a handoff of this connection to this node is under way. */
+  capturing(connectionId: string): boolean {
+    return this.#captures.has(connectionId);
+  }
+
+  /**
+   * A connection this node handed over whose state never reached the other node: it is gone, and
+   * everyone is told once, here and (when Redis allows) elsewhere.
+   */
+  lostInHandoff(sessionId: string, connectionId: string, bytes: Buffer): void {
+    const session = this.#sessions.get(sessionId);
+    if (session?.remote.delete(connectionId)) {
+      this.#localBroadcast(session, bytes);
+    }
+    this.#cluster?.memberLeft(sessionId, connectionId, bytes);
   }
 
   /** The handoff request is being published now: this node's later frames for the connection are kept. */
@@ -291,9 +311,16 @@ export class SessionRegistry {
   }
 
   /** A frame another node published for a session this node serves. */
-  #fromCluster(sessionId: string, frame: BusFrame): void {
+  #fromCluster(sessionId: string, frame: BusFrame, news: boolean): void {
     if (frame.kind === 'handed' || frame.kind === 'refused') {
       this.onHandoffAnswer(sessionId, frame);
+      return;
+    }
+    if (frame.kind === 'release') {
+      const target = this.#sessions.get(sessionId)?.connections.get(frame.to);
+      if (target && !target.destroyedReason) {
+        this.onReleaseRequest(target, frame.payload);
+      }
       return;
     }
     if (frame.kind === 'handoff') {
@@ -319,7 +346,7 @@ export class SessionRegistry {
     }
     switch (frame.kind) {
       case 'broadcast': {
-        if (frame.member && !this.#applyPresence(session, frame.node, frame.payload)) {
+        if (frame.member && !news) {
           return; // a presence frame this node already knew (re-asserted after an outage)
         }
         const except = frame.except ? session.connections.get(frame.except) : undefined;
@@ -347,34 +374,27 @@ export class SessionRegistry {
     }
   }
 
+  /** This node's own broadcast, which the old holder of a connection in handoff will not deliver. */
+  #captureOwn(sessionId: string, bytes: Buffer, except: string, droppable = false): void {
+    if (this.#captures.size > 0) {
+      this.#capture(sessionId, { kind: 'broadcast', node: '', except, droppable, member: false, payload: bytes.toString() }, true);
+    }
+  }
+
   #capture(sessionId: string, frame: BusFrame, local: boolean): void {
     for (const [id, capture] of this.#captures) {
-      if (!(local ? capture.startedLocal : capture.started && frame.node !== capture.holder) || capture.sessionId !== sessionId) {
+      if (!(local ? capture.startedLocal : capture.started) || capture.sessionId !== sessionId) {
         continue;
       }
+      const node = local ? '' : frame.node;
       if (frame.kind === 'broadcast' && frame.except !== id) {
-        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable });
+        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable, node });
       } else if (frame.kind === 'direct' && frame.to === id) {
-        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable });
+        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable, node });
       } else if (frame.kind === 'kick' && frame.to === id) {
         capture.kicked = frame.reason;
       }
     }
-  }
-
-  /** Updates the remote view; false when the frame changes nothing a client would see. */
-  #applyPresence(session: Session, node: string, payload: string): boolean {
-    const id = /"connectionId":"([A-Za-z0-9_-]+)"/.exec(payload)?.[1] ?? /"connection":\{"id":"([A-Za-z0-9_-]+)"/.exec(payload)?.[1];
-    const knewBefore = id !== undefined && session.remote.has(id);
-    session.remote.applyPresence(node, payload);
-    const knowsAfter = id !== undefined && session.remote.has(id);
-    if (payload.startsWith('{"type":"connectionCreated"')) {
-      return !knewBefore && knowsAfter;
-    }
-    if (payload.startsWith('{"type":"connectionDestroyed"')) {
-      return knewBefore && !knowsAfter;
-    }
-    return knowsAfter;
   }
 
   #localBroadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {

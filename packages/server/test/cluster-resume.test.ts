@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import type { Session } from '@vigil/client';
-import { nextEvent, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
+import { nextEvent, openRawSocketWith, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
 import { deploy, idOf, recordSignals } from './cluster-harness.js';
 
 /**
@@ -146,4 +147,48 @@ test('history across 3 nodes: 15 drops, each resumed on the next node, under tra
   }
   assert.ok((sent.get(alice) ?? 0) > 50, `traffic flowed (${sent.get(alice)} from alice)`);
   assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol'], 'no ghost, nobody lost');
+});
+
+test('across nodes: a wrong resume token is refused (and connect-check says why); a rejoin elsewhere ends the old connection once', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const bob = await d.join(two.url, 'bob');
+  // Alice as a bare socket on node one, so the test holds her resume token.
+  const alice = await openRawSocketWith(one.url, { sessionId: d.sessionId, token: d.token('alice') });
+  t.after(() => alice.socket.terminate());
+  const welcome = await alice.waitFor((m) => m['type'] === 'welcome');
+  const aliceId = (welcome['connection'] as { id: string }).id;
+  const resumeToken = welcome['resumeToken'] as string;
+  await waitUntil(() => bob.connections.some((c) => c.connectionId === aliceId), 'bob sees alice', 10_000);
+
+  // Someone without her token tries to resume her connection on node two.
+  const query = new URLSearchParams({ protocol: '1', sessionId: d.sessionId, resume: aliceId, resumeToken: 'x'.repeat(32), rx: '0' });
+  const status = await new Promise<number>((resolve, reject) => {
+    const socket = new WebSocket(`${two.url.replace(/^http/, 'ws')}/v1/ws?${query.toString()}`);
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => reject(new Error('a wrong token resumed the connection')));
+    socket.on('error', () => {});
+  });
+  assert.equal(status, 401, 'RESUME_TOKEN_INVALID');
+  const check = await fetch(`${two.url}/v1/connect-check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sessionId: d.sessionId, resume: aliceId, resumeToken: 'x'.repeat(32), rx: '0' }),
+  });
+  assert.equal(((await check.json()) as { code: string }).code, 'RESUME_TOKEN_INVALID', 'browsers learn the refusal too');
+  assert.equal(alice.socket.readyState, WebSocket.OPEN, 'alice was not disturbed');
+
+  // Alice rejoins on node two naming her old connection: node one ends it, and bob hears it once.
+  const destroyed: string[] = [];
+  bob.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.connectionId}:${reason}`));
+  const again = await openRawSocketWith(two.url, { sessionId: d.sessionId, token: d.token('alice'), previous: aliceId, previousToken: resumeToken });
+  t.after(() => again.socket.terminate());
+  await again.waitFor((m) => m['type'] === 'welcome');
+  await waitUntil(() => destroyed.length > 0, 'the old connection ends', 10_000);
+  await bob.signal({ data: 'settle' });
+  assert.deepEqual(destroyed, [`${aliceId}:networkDisconnected`]);
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob']);
 });

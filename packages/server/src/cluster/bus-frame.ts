@@ -20,9 +20,11 @@ export type BusFrame =
   | { kind: 'handoff'; node: string; to: string; request: string; payload: string }
   /** The holder's answer: `payload` is the connection's state (`handoff.ts`), or a refusal's error code. */
   | { kind: 'handed'; node: string; to: string; request: string; payload: string }
-  | { kind: 'refused'; node: string; to: string; request: string; payload: string };
+  | { kind: 'refused'; node: string; to: string; request: string; payload: string }
+  /** A client that rejoined elsewhere names its old connection: its holder ends it if the resume token (`payload`) matches. */
+  | { kind: 'release'; node: string; to: string; request: string; payload: string };
 
-const KINDS = { broadcast: 'B', direct: 'D', kick: 'K', handoff: 'H', handed: 'T', refused: 'R' } as const;
+const KINDS = { broadcast: 'B', direct: 'D', kick: 'K', handoff: 'H', handed: 'T', refused: 'R', release: 'L' } as const;
 
 /** `<kind> <node> <id> <flag>\n<payload>`: a header that never needs escaping (ids are `[A-Za-z0-9_-]`). */
 export function encodeBusFrame(frame: BusFrame): string {
@@ -36,6 +38,7 @@ export function encodeBusFrame(frame: BusFrame): string {
     case 'handoff':
     case 'handed':
     case 'refused':
+    case 'release':
       return `${KINDS[frame.kind]} ${frame.node} ${frame.to} ${frame.request}\n${frame.payload}`;
   }
 }
@@ -64,6 +67,8 @@ export function decodeBusFrame(text: string): BusFrame | undefined {
       return { kind: 'handed', node, to: id, request: flag, payload };
     case KINDS.refused:
       return { kind: 'refused', node, to: id, request: flag, payload };
+    case KINDS.release:
+      return { kind: 'release', node, to: id, request: flag, payload };
     default:
       return undefined;
   }

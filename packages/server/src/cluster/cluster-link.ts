@@ -16,8 +16,11 @@ export interface ClusterStats {
  */
 export interface ClusterLink {
   readonly nodeId: string;
-  /** Frames published by other nodes for sessions this node serves. */
-  onFrame: (sessionId: string, frame: BusFrame) => void;
+  /**
+   * Frames published by other nodes for sessions this node serves. Presence frames have already been
+   * applied to the session's `members` view; `news` says whether clients should hear of them.
+   */
+  onFrame: (sessionId: string, frame: BusFrame, news: boolean) => void;
   /**
    * Before a local connection joins: subscribe to the session and load its remote members. Each call
    * holds the session until a matching `release`. Throws `STORE_UNAVAILABLE` when Redis cannot answer.

@@ -1,5 +1,5 @@
 import { CloseCodes, VigilError, isConnectionState, parseSessionId, randomId, type AnnouncedState, type ConnectionState, type Role } from '@vigil/protocol';
-import { Connection } from '../connection.js';
+import { Connection, encodeMessage } from '../connection.js';
 import { RateLimiter, type RateLimit } from '../rate-limiter.js';
 import type { ReplaySnapshot } from '../replay-buffer.js';
 import { secretsEqual } from '../secret-compare.js';
@@ -33,26 +33,47 @@ export interface HandedState {
 const ANSWER_TIMEOUT_MS = 3_000;
 /** How long a late answer is still adopted (the connection must not vanish between two nodes). */
 const LATE_ANSWER_MS = 60_000;
+/** How long a refusal is remembered for `connect-check` (browsers cannot read an upgrade's status). */
+const REFUSAL_MEMORY_MS = 30_000;
 
-type HandoffContext = Pick<ServerContext, 'registry' | 'liveness' | 'grace' | 'clock' | 'log' | 'timeline' | 'streams'>;
+type HandoffContext = Pick<ServerContext, 'registry' | 'liveness' | 'grace' | 'clock' | 'log' | 'timeline' | 'streams' | 'push'>;
+type Limits = { rateLimit: RateLimit; maxReplayBytes: number };
 
+/**
+ * One handoff this node asked for. It owns a hold on the session (so the channel stays subscribed for
+ * a late answer) until the connection is adopted — the hold passes to it — or the waiter is dropped.
+ */
 interface Waiter {
   sessionId: string;
   connectionId: string;
-  settle?: (result: { state: HandedState } | { code: string }) => void;
-  adopt: (state: HandedState) => Connection;
+  limits: Limits;
+  /** Present while `takeOver` still waits; a late answer is adopted without it. */
+  settle?: (result: Connection | { code: string }) => void;
 }
 
 export class Handoff {
   readonly #ctx: HandoffContext;
   readonly #cluster: ClusterLink;
   readonly #waiters = new Map<string, Waiter>();
+  readonly #refusals = new Map<string, { code: string; at: number }>();
 
   constructor(ctx: HandoffContext, cluster: ClusterLink) {
     this.#ctx = ctx;
     this.#cluster = cluster;
     ctx.registry.onHandoffRequest = (connection, frame) => this.#handOver(connection, frame);
     ctx.registry.onHandoffAnswer = (_sessionId, frame) => this.#answered(frame);
+    ctx.registry.onReleaseRequest = (connection, token) => {
+      // A client that rejoined elsewhere names its old connection: same proof as a resume.
+      if (secretsEqual(connection.resumeToken, token)) {
+        ctx.registry.destroy(connection, 'networkDisconnected');
+      }
+    };
+  }
+
+  /** A handoff of `connectionId` refused in the last 30 s, for `connect-check`. */
+  recentRefusal(connectionId: string): string | undefined {
+    const refusal = this.#refusals.get(connectionId);
+    return refusal && this.#ctx.clock.now() - refusal.at < REFUSAL_MEMORY_MS ? refusal.code : undefined;
   }
 
   /**
@@ -60,49 +81,50 @@ export class Handoff {
    * connection (away, its grace running, until the caller attaches the new socket). Throws
    * `RESUME_FAILED` / `RESUME_TOKEN_INVALID` like a local resume would.
    */
-  async takeOver(request: { sessionId: string; connectionId: string; resumeToken: string }, limits: { rateLimit: RateLimit; maxReplayBytes: number }): Promise<Connection> {
+  async takeOver(request: { sessionId: string; connectionId: string; resumeToken: string }, limits: Limits): Promise<Connection> {
     const { registry, log } = this.#ctx;
     const { sessionId, connectionId } = request;
+    if (registry.capturing(connectionId)) {
+      // One handoff at a time per connection; the client's next attempt finds it adopted here.
+      throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.');
+    }
     await this.#cluster.hold(sessionId);
-    let adopted: Connection | undefined;
+    let id: string | undefined;
     try {
       const record = (await this.#cluster.loadMembers(sessionId)).get(connectionId);
-      if (!record || record.node === this.#cluster.nodeId) {
+      if (!record || record.node === this.#cluster.nodeId || registry.capturing(connectionId)) {
         throw new VigilError('RESUME_FAILED');
       }
-      const id = randomId(16);
-      registry.beginCapture(sessionId, connectionId, id, record.node);
-      const answer = new Promise<{ state: HandedState } | { code: string }>((resolve) => {
-        const waiter: Waiter = {
-          sessionId,
-          connectionId,
-          settle: resolve,
-          adopt: (state) => (adopted = this.#adopt(state, id, limits)),
-        };
-        this.#waiters.set(id, waiter);
+      const request_ = randomId(16);
+      registry.beginCapture(sessionId, connectionId, request_);
+      const answer = new Promise<Connection | { code: string }>((resolve) => {
+        const waiter: Waiter = { sessionId, connectionId, limits, settle: resolve };
+        this.#waiters.set(request_, waiter);
         const timer = setTimeout(() => {
           // Too slow: the client rejoins, but an answer that still comes is adopted, not lost.
           delete waiter.settle;
           resolve({ code: 'RESUME_FAILED' });
-          const forget = setTimeout(() => this.#forget(id), LATE_ANSWER_MS);
-          forget.unref();
+          setTimeout(() => this.#drop(request_), LATE_ANSWER_MS).unref();
         }, ANSWER_TIMEOUT_MS);
         timer.unref();
       });
+      id = request_;
       registry.startLocalCapture(connectionId, id);
-      await this.#cluster.publishTo(sessionId, { kind: 'handoff', node: this.#cluster.nodeId, to: connectionId, request: id, payload: request.resumeToken });
+      try {
+        await this.#cluster.publishTo(sessionId, { kind: 'handoff', node: this.#cluster.nodeId, to: connectionId, request: id, payload: request.resumeToken });
+      } catch (err) {
+        this.#drop(id);
+        throw err;
+      }
       const result = await answer;
-      if ('code' in result) {
+      if (!(result instanceof Connection)) {
         log.info('handoff: refused', { session: sessionId, connection: connectionId, code: result.code });
         throw new VigilError(result.code === 'RESUME_TOKEN_INVALID' ? 'RESUME_TOKEN_INVALID' : 'RESUME_FAILED');
       }
-      if (!adopted) {
-        throw new VigilError('RESUME_FAILED');
-      }
-      return adopted;
+      return result;
     } catch (err) {
-      if (!adopted) {
-        this.#cluster.release(sessionId);
+      if (id === undefined) {
+        this.#cluster.release(sessionId); // no waiter took the hold over
       }
       throw err;
     }
@@ -110,7 +132,7 @@ export class Handoff {
 
   /** A's side: verifies the request, stops serving the connection and sends its state. */
   #handOver(connection: Connection, frame: Extract<BusFrame, { kind: 'handoff' }>): void {
-    const { registry, liveness, grace, log, timeline } = this.#ctx;
+    const { registry, liveness, grace, log, timeline, push } = this.#ctx;
     const refuse = (code: string) => {
       void this.#cluster.publishTo(connection.sessionId, { kind: 'refused', node: this.#cluster.nodeId, to: connection.id, request: frame.request, payload: code }).catch(() => {});
     };
@@ -150,13 +172,18 @@ export class Handoff {
     // Marked so that nothing late (a frame from the old socket, a timer) acts on it here again.
     connection.destroyedReason = 'networkDisconnected';
     registry.detach(connection, frame.node);
+    push.left(connection, 'clientDisconnected'); // forgets it here; nothing is held, it lives on
     timeline.record(connection, 'moved', 'resumed on another node');
     connection.replay.clear();
     this.#cluster.countHandoff('out');
     log.info('handoff: handed over', { session: connection.sessionId, connection: connection.id, to: frame.node, frames: state.replay.sent.length + state.replay.waiting.length });
     void this.#cluster
       .publishTo(connection.sessionId, { kind: 'handed', node: this.#cluster.nodeId, to: connection.id, request: frame.request, payload: JSON.stringify(state) })
-      .catch((err: Error) => log.error('handoff: answer not published; the connection is lost', { connection: connection.id, error: err.message }));
+      .catch((err: Error) => {
+        // Its state is gone with the failed answer: end it properly rather than leave a ghost.
+        log.error('handoff: answer not published; the connection ends', { connection: connection.id, error: err.message });
+        registry.lostInHandoff(connection.sessionId, connection.id, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason: 'networkDisconnected' }));
+      });
   }
 
   #answered(frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>): void {
@@ -164,30 +191,29 @@ export class Handoff {
     if (!waiter || waiter.connectionId !== frame.to) {
       return;
     }
+    const state = frame.kind === 'handed' ? parseHandedState(frame.payload) : undefined;
+    if (!state || state.id !== frame.to || state.sessionId !== waiter.sessionId) {
+      const code = frame.kind === 'refused' ? frame.payload : 'RESUME_FAILED';
+      this.#refusals.set(frame.to, { code, at: this.#ctx.clock.now() });
+      this.#pruneRefusals();
+      waiter.settle?.({ code });
+      this.#drop(frame.request);
+      return;
+    }
     this.#waiters.delete(frame.request);
-    if (frame.kind === 'refused') {
+    try {
+      const connection = this.#adopt(state, frame.request, frame.node, waiter.limits);
+      waiter.settle?.(connection);
+    } catch (err) {
+      this.#ctx.log.error('handoff: adoption failed', { connection: state.id, error: String(err) });
       this.#ctx.registry.endCapture(frame.to, frame.request);
-      waiter.settle?.({ code: frame.payload });
-      return;
-    }
-    const state = parseHandedState(frame.payload);
-    if (!state || state.id !== frame.to) {
-      this.#ctx.registry.endCapture(frame.to, frame.request);
+      this.#cluster.release(waiter.sessionId);
       waiter.settle?.({ code: 'RESUME_FAILED' });
-      return;
     }
-    const late = !waiter.settle;
-    if (late) {
-      // The caller gave up and released its hold; the adopted connection needs one of its own.
-      void this.#cluster.hold(state.sessionId).then(() => waiter.adopt(state), (err: Error) => this.#ctx.log.error('handoff: late answer not adopted', { connection: state.id, error: err.message }));
-      return;
-    }
-    waiter.adopt(state);
-    waiter.settle?.({ state });
   }
 
-  #adopt(state: HandedState, request: string, limits: { rateLimit: RateLimit; maxReplayBytes: number }): Connection {
-    const { registry, clock, grace, log } = this.#ctx;
+  #adopt(state: HandedState, request: string, holder: string, limits: Limits): Connection {
+    const { registry, clock, grace, log, push } = this.#ctx;
     const nowMs = clock.now();
     const connection = new Connection({
       id: state.id,
@@ -207,10 +233,14 @@ export class Handoff {
     connection.state = state.state;
     connection.replay.restore(state.replay);
     const capture = registry.endCapture(state.id, request);
+    // The holder delivered its own frames up to its answer itself (those after come behind it).
     for (const frame of capture?.frames ?? []) {
-      connection.replay.wait(frame.bytes, frame.droppable);
+      if (frame.node !== holder) {
+        connection.replay.wait(frame.bytes, frame.droppable);
+      }
     }
     registry.adopt(connection, parseSessionId(state.sessionId)?.mediaMode ?? 'relayed');
+    push.joined(connection);
     // Away until the new socket is attached; if it never is, the grace ends it here like anywhere.
     grace.adopted(connection);
     if (capture?.kicked) {
@@ -221,11 +251,25 @@ export class Handoff {
     return connection;
   }
 
-  #forget(request: string): void {
+  /** Gives up on a handoff: its capture and its hold on the session go. */
+  #drop(request: string): void {
     const waiter = this.#waiters.get(request);
     if (waiter) {
       this.#waiters.delete(request);
       this.#ctx.registry.endCapture(waiter.connectionId, request);
+      this.#cluster.release(waiter.sessionId);
+    }
+  }
+
+  #pruneRefusals(): void {
+    if (this.#refusals.size < 1_000) {
+      return;
+    }
+    const now = this.#ctx.clock.now();
+    for (const [id, refusal] of this.#refusals) {
+      if (now - refusal.at >= REFUSAL_MEMORY_MS) {
+        this.#refusals.delete(id);
+      }
     }
   }
 }
@@ -233,10 +277,18 @@ export class Handoff {
 function parseHandedState(text: string): HandedState | undefined {
   try {
     const value = JSON.parse(text) as HandedState;
-    if (typeof value.id !== 'string' || typeof value.resumeToken !== 'string' || !isConnectionState(value.state) || !Array.isArray(value.replay?.sent)) {
-      return undefined;
-    }
-    return value;
+    const replay = value.replay;
+    const valid =
+      typeof value.id === 'string' &&
+      typeof value.sessionId === 'string' &&
+      typeof value.resumeToken === 'string' &&
+      isConnectionState(value.state) &&
+      Number.isSafeInteger(replay?.seq) &&
+      Array.isArray(replay?.sent) &&
+      Array.isArray(replay?.waiting) &&
+      replay.sent.every((e) => Number.isSafeInteger(e?.seq) && typeof e.frame === 'string') &&
+      replay.waiting.every((e) => typeof e?.frame === 'string' && typeof e.droppable === 'boolean');
+    return valid ? value : undefined;
   } catch {
     return undefined;
   }

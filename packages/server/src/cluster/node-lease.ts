@@ -32,9 +32,10 @@ export class NodeLease {
   /** Round trip of the last renewal. */
   latencyMs = 0;
 
-  readonly deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger };
+  readonly deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger; onLost: () => void };
+  #started = false;
 
-  constructor(deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger }) {
+  constructor(deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger; onLost: () => void }) {
     this.deps = deps;
   }
 
@@ -49,8 +50,15 @@ export class NodeLease {
 
   async renew(): Promise<void> {
     const started = performance.now();
-    await this.deps.redis.zadd(this.deps.keys.nodes, Date.now() + this.deps.leaseMs, this.deps.nodeId);
+    const added = await this.deps.redis.zadd(this.deps.keys.nodes, Date.now() + this.deps.leaseMs, this.deps.nodeId);
     this.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+    if (added === 1 && this.#started) {
+      // Our lease was gone (a stall longer than the lease, or Redis lost its data): survivors may have
+      // removed our members, so they must be announced again.
+      this.deps.log.warn('cluster: lease had expired; re-announcing this node\'s members');
+      this.deps.onLost();
+    }
+    this.#started = true;
   }
 
   /** Gives the lease up: a node that leaves cleanly has already announced its members' departures. */

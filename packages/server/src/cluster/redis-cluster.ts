@@ -37,7 +37,7 @@ interface HeldSession {
  */
 export class RedisCluster implements ClusterLink {
   readonly nodeId = randomId(12);
-  onFrame: (sessionId: string, frame: BusFrame) => void = () => {};
+  onFrame: (sessionId: string, frame: BusFrame, news: boolean) => void = () => {};
   /** Called after Redis came back: the member lists may have changed while it was away. */
   onResync: (sessionId: string, members: RemoteMembers, before: Map<string, ConnectionInfo>) => void = () => {};
   /** The node's own members, re-asserted after a Redis restart (its memory may be empty). */
@@ -58,10 +58,26 @@ export class RedisCluster implements ClusterLink {
     this.#sub = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}-sub` });
     this.#keys = new RedisKeys(options.prefix);
     this.#log = options.log;
-    this.#lease = new NodeLease({ redis: this.#cmd, keys: this.#keys, nodeId: this.nodeId, leaseMs: options.leaseMs ?? 10_000, log: options.log });
+    this.#lease = new NodeLease({
+      redis: this.#cmd,
+      keys: this.#keys,
+      nodeId: this.nodeId,
+      leaseMs: options.leaseMs ?? 10_000,
+      log: options.log,
+      onLost: () => {
+        this.#wasDown = true;
+        this.#up('lease');
+      },
+    });
     this.#sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#received(channel.toString(), message.toString()));
     for (const [name, redis] of [['command', this.#cmd], ['subscriber', this.#sub]] as const) {
       redis.on('error', (err: Error) => this.#down(name, err));
+      // A restart may just close the link, without an error: still, what Redis holds may be gone.
+      redis.on('close', () => {
+        if (!this.#closed) {
+          this.#wasDown = true;
+        }
+      });
       redis.on('ready', () => this.#up(name));
     }
   }
@@ -252,14 +268,22 @@ export class RedisCluster implements ClusterLink {
   }
 
   #received(channel: string, message: string): void {
-    const sessionId = this.#keys.sessionOfChannel(channel);
-    const held = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
-    const frame = decodeBusFrame(message);
-    // Our own handoff requests come back on purpose: they mark where capturing starts.
-    if (!held || !frame || sessionId === undefined || (frame.node === this.nodeId && frame.kind !== 'handoff')) {
-      return;
+    // Inside ioredis's reply parser: nothing may escape from here.
+    try {
+      const sessionId = this.#keys.sessionOfChannel(channel);
+      const held = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+      const frame = decodeBusFrame(message);
+      // Our own handoff requests come back on purpose: they mark where capturing starts.
+      if (!held || !frame || sessionId === undefined || (frame.node === this.nodeId && frame.kind !== 'handoff')) {
+        return;
+      }
+      // Applied here, not by the registry: frames that arrive while the member snapshot is still on its
+      // way (no local session yet) must reach the view too, or the snapshot would undo them.
+      const news = frame.kind === 'broadcast' && frame.member ? held.members.applyPresence(frame.node, frame.payload) : true;
+      this.onFrame(sessionId, frame, news);
+    } catch (err) {
+      this.#log.error('cluster: frame handling failed', { channel, error: String(err) });
     }
-    this.onFrame(sessionId, frame);
   }
 
   #down(link: string, err: Error): void {
@@ -275,7 +299,11 @@ export class RedisCluster implements ClusterLink {
     }
     this.#wasDown = false;
     this.#log.info('cluster: redis back; resynchronising members', { link });
-    void this.#resync().catch((err: Error) => this.#log.warn('cluster: resync failed', { error: err.message }));
+    void this.#resync().catch((err: Error) => {
+      this.#log.warn('cluster: resync failed; trying again in 1 s', { error: err.message });
+      this.#wasDown = true;
+      setTimeout(() => this.#up('retry'), 1_000).unref();
+    });
   }
 
   /** After an outage: re-assert this node's members and lease, and re-read every held session. */
@@ -287,11 +315,18 @@ export class RedisCluster implements ClusterLink {
       mine.hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord));
       mine.sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
       mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info })));
+      if (info.state !== 'active') {
+        // Nodes that knew the member drop the creation as old news; a state change made during the
+        // outage still reaches them this way.
+        mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionStateChanged', connectionId: info.id, state: info.state, reason: 'resynchronised' })));
+      }
     }
     await mine.exec();
     await this.#lease.renew();
-    for (const leave of this.#unsentLeaves.splice(0)) {
-      await leave();
+    while (this.#unsentLeaves.length > 0) {
+      const leave = this.#unsentLeaves[0] as () => Promise<unknown>;
+      await leave(); // throws on failure, keeping this and the rest for the next attempt
+      this.#unsentLeaves.shift();
     }
     // Additions only: departures elsewhere arrive as frames (kept by their node while Redis was away),
     // so a node that has not re-asserted its members yet is not mistaken for gone.

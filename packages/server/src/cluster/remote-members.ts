@@ -41,9 +41,9 @@ export class RemoteMembers {
     }
   }
 
-  /** A member that moved to this node. */
-  delete(id: string): void {
-    this.#members.delete(id);
+  /** A member that moved to this node, or was lost in a handoff. */
+  delete(id: string): boolean {
+    return this.#members.delete(id);
   }
 
   /** Oldest first, like the welcome's list of local members. */
@@ -67,34 +67,46 @@ export class RemoteMembers {
     }
   }
 
-  /** Applies a presence frame (`connectionCreated`, `connectionDestroyed`, `connectionStateChanged`) from `node`. */
-  applyPresence(node: string, payload: string): void {
+  /**
+   * Applies a presence frame (`connectionCreated`, `connectionDestroyed`, `connectionStateChanged`) from
+   * `node`. Returns whether it changed what clients were told: a member announced again (after a Redis
+   * outage) or the departure of one never known is not news.
+   */
+  applyPresence(node: string, payload: string): boolean {
     let message: unknown;
     try {
       message = JSON.parse(payload);
     } catch {
-      return;
+      return false;
     }
     if (typeof message !== 'object' || message === null) {
-      return;
+      return false;
     }
     const m = message as Record<string, unknown>;
     if (m['type'] === 'connectionCreated') {
       const info = m['connection'] as ConnectionInfo | undefined;
-      if (info && typeof info.id === 'string' && !this.#pending?.gone.has(info.id)) {
-        this.#members.set(info.id, { node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: isConnectionState(info.state) ? info.state : 'active' } });
+      if (!info || typeof info.id !== 'string' || info.id.length > 64 || node === this.#self || this.#pending?.gone.has(info.id)) {
+        return false;
       }
-    } else if (m['type'] === 'connectionDestroyed' && typeof m['connectionId'] === 'string') {
-      this.#members.delete(m['connectionId']);
-      this.#pending?.gone.add(m['connectionId']);
-    } else if (m['type'] === 'connectionStateChanged' && typeof m['connectionId'] === 'string' && isConnectionState(m['state'])) {
-      const record = this.#members.get(m['connectionId']);
-      if (record) {
-        record.info = { ...record.info, state: m['state'] };
-      } else {
-        this.#pending?.states.set(m['connectionId'], m['state']);
-      }
+      const known = this.#members.has(info.id);
+      this.#members.set(info.id, { node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: isConnectionState(info.state) ? info.state : 'active' } });
+      return !known;
     }
+    if (m['type'] === 'connectionDestroyed' && typeof m['connectionId'] === 'string') {
+      this.#pending?.gone.add(m['connectionId']);
+      return this.#members.delete(m['connectionId']);
+    }
+    if (m['type'] === 'connectionStateChanged' && typeof m['connectionId'] === 'string' && isConnectionState(m['state'])) {
+      const record = this.#members.get(m['connectionId']);
+      if (!record) {
+        this.#pending?.states.set(m['connectionId'], m['state']);
+        return false;
+      }
+      const changed = record.info.state !== m['state'];
+      record.info = { ...record.info, state: m['state'] };
+      return changed;
+    }
+    return false;
   }
 }
 

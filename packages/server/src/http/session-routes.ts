@@ -1,4 +1,4 @@
-import { VigilError, createSessionId, type MediaMode } from '@vigil/protocol';
+import { ID_PATTERN, VigilError, createSessionId, parseSessionId, type MediaMode } from '@vigil/protocol';
 import { verifyClientToken } from '../client-token.js';
 import { verifyProjectJwt } from '../rest-auth.js';
 import { findResumable } from '../ws/upgrade.js';
@@ -46,9 +46,14 @@ export function addSessionRoutes(router: Router, ctx: ServerContext): void {
     const { sessionId, token, resume, resumeToken, rx } = body;
     if (typeof sessionId === 'string' && typeof resume === 'string') {
       if (ctx.cluster && !ctx.registry.get(sessionId)?.connections.has(resume)) {
-        // Held elsewhere, maybe: only its holder can check the token, so a live record is enough here.
-        if (!(await ctx.cluster.loadMembers(sessionId)).has(resume)) {
+        // Held elsewhere, maybe: only its holder can check the token, so a live record is enough here,
+        // unless a handoff of it was just refused (browsers learn why only from this answer).
+        const refused = ctx.handoff()?.recentRefusal(resume);
+        if (parseSessionId(sessionId) === undefined || !ID_PATTERN.test(resume) || !(await ctx.cluster.loadMembers(sessionId)).has(resume)) {
           throw new VigilError('RESUME_FAILED');
+        }
+        if (refused !== undefined) {
+          throw new VigilError(refused === 'RESUME_TOKEN_INVALID' ? 'RESUME_TOKEN_INVALID' : 'RESUME_FAILED');
         }
         sendJson(res, 200, { ok: true, resumable: true });
         return;
