@@ -21,9 +21,11 @@ const flag = (name: string, fallback: number): number => {
   }
   return value;
 };
-const RECEIVERS = flag('receivers', quick ? 100 : 400);
+const RECEIVERS = flag('receivers', quick ? 100 : 200);
 const MESSAGES = flag('messages', quick ? 300 : 1_000);
 const ROUNDS = flag('rounds', quick ? 1 : 2);
+// One signal in flight by default: latency is then the path (node, Redis, other node), not a queue.
+const WINDOW = flag('window', 1);
 const GOAL_ADDED_MS = 2;
 
 const children = new Set<ChildProcess>();
@@ -77,16 +79,19 @@ async function measure(mode: 'single' | 'two nodes', redisUrl: string, stats: Re
   const apiSecret = randomBytes(24).toString('hex');
   const sessionId = createSessionId({ apiKey });
   const count = mode === 'single' ? 1 : 2;
+  // A clean Redis per measurement: an earlier run's nodes (killed, leases still running) would be reaped
+  // by these ones mid-measurement and count as their commands.
+  await stats.flushall();
   const nodes = Array.from({ length: count }, () => spawn('cluster-node-proc.js', [JSON.stringify({ apiKey, apiSecret, sessionId, ...(mode === 'single' ? {} : { redisUrl }) })]));
   let client: ChildProcess | undefined;
   try {
     const urls = await Promise.all(nodes.map(async (node, i) => (await nextMessage<ServerToParent, 'ready'>(node, 'ready', 15_000, `node ${i + 1}`)).url));
-    const settings: ReceiversSettings = { url: urls[0] as string, urls, receivers: RECEIVERS, messages: MESSAGES, window: 8, dataBytes: 64, deadlineMs: 60_000 };
+    const settings: ReceiversSettings = { url: urls[0] as string, urls, receivers: RECEIVERS, messages: MESSAGES, window: WINDOW, dataBytes: 64, deadlineMs: 120_000 };
     client = spawn('receivers-proc.js', [JSON.stringify(settings)]);
     await nextMessage<ClientToParent, 'joined'>(client, 'joined', 100_000, 'receivers');
     const before = await Promise.all(nodes.map(usage));
     const callsBefore = await redisCalls(stats);
-    const done = nextMessage<ClientToParent, 'done'>(client, 'done', 70_000, 'send phase');
+    const done = nextMessage<ClientToParent, 'done'>(client, 'done', 130_000, 'send phase');
     client.send({ kind: 'go' });
     const { result } = await done;
     const after = await Promise.all(nodes.map(usage));
@@ -112,7 +117,7 @@ const redis = await startRedis();
 const stats = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
 try {
   await stats.connect();
-  console.log(`scale-out fan-out: ${RECEIVERS} receivers + 1 sender, ${MESSAGES} signals × 64 B, window 8, ${ROUNDS} round(s); redis-server on loopback`);
+  console.log(`scale-out fan-out: ${RECEIVERS} receivers + 1 sender, ${MESSAGES} signals × 64 B, window ${WINDOW}, ${ROUNDS} round(s); redis-server on loopback`);
   const outcomes: Outcome[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     // ABBA order, so drift on a shared machine hits both alike.

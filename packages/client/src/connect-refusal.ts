@@ -13,7 +13,11 @@ export async function explainRefusal(baseUrl: string, query: Record<string, stri
       body: JSON.stringify(query),
     });
     if (response.ok) {
-      return new VigilError('CONNECT_FAILED', 'The server accepted the request but the WebSocket could not open.');
+      // In a deployment, the answer may name the node that serves the session (a routed session):
+      // the upgrade, through the load balancer, may have reached another one.
+      const body = (await response.json().catch(() => ({}))) as { redirect?: unknown };
+      const redirect = typeof body.redirect === 'string' ? { redirect: body.redirect } : undefined;
+      return new VigilError('CONNECT_FAILED', 'The server accepted the request but the WebSocket could not open.', redirect);
     }
     return VigilError.fromWire((await response.json()) as { code?: unknown; message?: unknown });
   } catch (cause) {

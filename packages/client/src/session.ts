@@ -98,6 +98,8 @@ export class Session extends Emitter<SessionEvents> {
   #lifecycle: LifecycleController | undefined;
   readonly #options: SessionOptions;
   readonly #baseUrl: string;
+  /** The node a deployment sent this session to (`SESSION_ELSEWHERE`), if any. */
+  #nodeUrl: string | undefined;
   readonly #clock: ClientClock;
   readonly #requests: PendingRequests;
   /** Streams, publishers and subscribers (`stream-manager.ts`). */
@@ -360,14 +362,33 @@ export class Session extends Emitter<SessionEvents> {
     await done;
   }
 
-  #open(query: Record<string, string>): Promise<{ link: SocketLink; first: ServerMessage }> {
-    return openLink({
-      baseUrl: this.#baseUrl,
-      query: { protocol: String(PROTOCOL_VERSION), ...query },
-      WebSocket: this.#options.WebSocket,
-      clock: this.#clock,
-      timeoutMs: this.#options.requestTimeoutMs ?? 10_000,
-    });
+  /**
+   * Opens a link, following a deployment's `SESSION_ELSEWHERE` (a routed session is served by one node)
+   * at most three times. If the node it was sent to cannot be reached any more, the next attempt goes
+   * back to the URL the app gave, so the load balancer can pick a live node.
+   */
+  async #open(query: Record<string, string>): Promise<{ link: SocketLink; first: ServerMessage }> {
+    for (let hop = 0; ; hop += 1) {
+      try {
+        return await openLink({
+          baseUrl: this.#nodeUrl ?? this.#baseUrl,
+          query: { protocol: String(PROTOCOL_VERSION), ...query },
+          WebSocket: this.#options.WebSocket,
+          clock: this.#clock,
+          timeoutMs: this.#options.requestTimeoutMs ?? 10_000,
+        });
+      } catch (err) {
+        const target = this.#nodeUrl ?? this.#baseUrl;
+        if (isVigilError(err) && err.redirect !== undefined && err.redirect !== target && hop < 3) {
+          this.#nodeUrl = err.redirect;
+          continue;
+        }
+        if (isVigilError(err) && err.code === 'CONNECT_FAILED') {
+          this.#nodeUrl = undefined;
+        }
+        throw err;
+      }
+    }
   }
 
   /** Takes a fresh connection's identity and roster from its welcome (after a rejoin: why the old one ended). */
@@ -711,7 +732,7 @@ export class Session extends Emitter<SessionEvents> {
 }
 
 /** Refusals that say "not now" rather than "never": a rejoin backs off and tries again. */
-const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(['CONNECT_FAILED', 'SERVER_BUSY', 'SERVER_SHUTTING_DOWN', 'STORE_UNAVAILABLE', 'RATE_LIMITED']);
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(['CONNECT_FAILED', 'SERVER_BUSY', 'SERVER_SHUTTING_DOWN', 'STORE_UNAVAILABLE', 'RATE_LIMITED', 'SESSION_ELSEWHERE']);
 
 function resolveBaseUrl(url: string | undefined): string {
   const base = url ?? (globalThis as { location?: { origin?: string } }).location?.origin;

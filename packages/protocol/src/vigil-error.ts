@@ -7,6 +7,8 @@ const MAX_MESSAGE_LENGTH = 256;
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** `SESSION_ELSEWHERE`: the base URL of the node that serves the session. */
+  redirect?: string;
 }
 
 /**
@@ -19,26 +21,35 @@ export class VigilError extends Error {
   readonly status: number;
   readonly [brand] = true;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  /** Where to go instead (`SESSION_ELSEWHERE`): an `http(s)://` base URL. */
+  readonly redirect: string | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; redirect?: string }) {
     super(clip(message ?? ErrorCodes[code].message), options);
     this.code = code;
     this.status = ErrorCodes[code].status;
+    this.redirect = options?.redirect !== undefined && isBaseUrl(options.redirect) ? options.redirect : undefined;
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return this.redirect === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, redirect: this.redirect };
   }
 
   /** Rebuilds an error received from the other side; unknown codes become `INTERNAL`. */
-  static fromWire(wire: { code?: unknown; message?: unknown }): VigilError {
+  static fromWire(wire: { code?: unknown; message?: unknown; redirect?: unknown }): VigilError {
     const code = isErrorCode(wire.code) ? wire.code : 'INTERNAL';
-    return new VigilError(code, typeof wire.message === 'string' ? wire.message : undefined);
+    const redirect = typeof wire.redirect === 'string' ? wire.redirect : undefined;
+    return new VigilError(code, typeof wire.message === 'string' ? wire.message : undefined, redirect === undefined ? undefined : { redirect });
   }
 }
 
 /** Works across bundle copies (React Native, two script tags), where `instanceof` does not. */
 export function isVigilError(value: unknown): value is VigilError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+function isBaseUrl(value: string): boolean {
+  return value.length <= 2_048 && /^https?:\/\/[^\s/?#]+$/.test(value);
 }
 
 function clip(message: string): string {

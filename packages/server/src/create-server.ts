@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES, VigilError, type LivenessTimers } from '@vigil/protocol';
+import { MAX_FRAME_BYTES, VigilError, parseSessionId, type LivenessTimers } from '@vigil/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionGrace } from './connection-grace.js';
 import { ConnectionTimeline } from './connection-timeline.js';
@@ -81,6 +81,17 @@ export interface ServerOptions {
    */
   redis?: string | Omit<RedisClusterOptions, 'log'>;
   /**
+   * This node's URL as clients reach it directly (not through the load balancer), for sending joiners
+   * of a routed session to the node that serves its media. Default: the URL it listens on.
+   */
+  publicUrl?: string;
+  /**
+   * Which sessions are served by one node of a deployment (their members sent there): `routed` (default:
+   * routed sessions, whose forwarding unit is on one node) or `all` (relayed ones too, so their
+   * peer-to-peer media negotiation stays on one node; presence and signals then never cross nodes).
+   */
+  sessionAffinity?: 'routed' | 'all';
+  /**
    * New connections (joins, and resumes taken over from other nodes) this node accepts: a burst, then a
    * rate per second; beyond, `SERVER_BUSY` and the SDK backs off. Keeps a reconnect wave (a drained or
    * dead node's clients) from overrunning a node. Default: no limit.
@@ -152,6 +163,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   let handoff: Handoff | undefined;
   const ctx: ServerContext = {
     handoff: () => handoff,
+    requireMediaHome: (sessionId) => requireMediaHome(sessionId),
     streams,
     push,
     projects,
@@ -224,6 +236,22 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   let closing = false;
+  const publicUrl = options.publicUrl;
+  /**
+   * A routed session's forwarding unit runs on one node (recorded in Redis): joiners that land on
+   * another node are sent there (`SESSION_ELSEWHERE` with its URL; the SDK follows it).
+   */
+  const requireMediaHome = async (sessionId: string): Promise<string | undefined> => {
+    const tied = options.sessionAffinity === 'all' || parseSessionId(sessionId)?.mediaMode === 'routed';
+    if (!cluster || !tied) {
+      return undefined;
+    }
+    const home = await cluster.claimHome(sessionId, publicUrl ?? url);
+    if (home.node !== cluster.nodeId) {
+      throw new VigilError('SESSION_ELSEWHERE', undefined, { redirect: home.url });
+    }
+    return home.url;
+  };
   const isLocalResume = (req: IncomingMessage): boolean => {
     const query = requestUrl(req).searchParams;
     const resume = query.get('resume');
@@ -247,6 +275,13 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
       if (cluster && upgrade.kind === 'join') {
         await cluster.hold(upgrade.grant.sessionId);
         held = true;
+        try {
+          await requireMediaHome(upgrade.grant.sessionId);
+        } catch (err) {
+          held = false;
+          cluster.release(upgrade.grant.sessionId);
+          throw err;
+        }
         if (socket.destroyed || closing) {
           cluster.release(upgrade.grant.sessionId);
           return;
@@ -260,6 +295,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
         });
       }
       if (upgrade.kind === 'remoteResume') {
+        await requireMediaHome(upgrade.sessionId);
         const limits = { rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT, maxReplayBytes };
         const connection = await (handoff as Handoff).takeOver(upgrade, limits);
         // Adopted and away: if this handshake dies now, the grace ends it like any absent client.

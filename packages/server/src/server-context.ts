@@ -36,6 +36,11 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Push wake-up: identities, push registrations, held messages, invites (docs/push.md). */
   push: PushService;
+  /**
+   * Throws `SESSION_ELSEWHERE` (with the URL) when another node serves this routed session's media;
+   * returns this node's public URL when it does, undefined when the session is not tied to a node.
+   */
+  requireMediaHome(sessionId: string): Promise<string | undefined>;
   /** Resume on another node (multi-node deployments only). */
   handoff(): Handoff | undefined;
   /** The other nodes of a multi-node deployment, through Redis; undefined on a single node. */

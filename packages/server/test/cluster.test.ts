@@ -172,3 +172,65 @@ test('Redis stopped and restarted: local members stay up, /readyz reports it, cr
   const dave = await d.join(two.url, 'dave');
   assert.deepEqual(dave.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol', 'dave'], 'a joiner after the restart sees everyone');
 });
+
+test('routed sessions: the forwarding unit lives on one node (recorded in Redis); joiners landing elsewhere are sent there', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start([one.url, two.url]);
+  t.after(() => balancer.close());
+  const routed = createSessionId({ apiKey: d.apiKey, mediaMode: 'routed' });
+  const join = async (url: string, data: string, sessionId: string) => {
+    const session = d.session(url, sessionId);
+    await session.connect(d.token(data, sessionId));
+    return session;
+  };
+  const local = async (node: ClusterNode, sessionId: string): Promise<string[]> => {
+    const res = await fetch(`${node.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(sessionId)}`, { headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret) } });
+    return res.status === 404 ? [] : ((await res.json()) as { connections: { data: string }[] }).connections.map((c) => c.data).sort();
+  };
+
+  balancer.prefer(one.url);
+  const ann = await join(balancer.url, 'ann', routed);
+  balancer.prefer(two.url);
+  const ben = await join(balancer.url, 'ben', routed);
+  assert.deepEqual(ben.connections.map((c) => c.data).sort(), ['ann', 'ben']);
+  assert.deepEqual(await local(one, routed), ['ann', 'ben'], 'both on the node that serves the media');
+  assert.deepEqual(await local(two, routed), [], 'nobody on the other');
+  const heard = nextEvent(ann, 'signal:hi');
+  await ben.signal({ type: 'hi', data: 'same node' });
+  assert.equal((await heard).data, 'same node');
+
+  // A relayed session is not tied to a node: members stay where the balancer put them.
+  const relayed = createSessionId({ apiKey: d.apiKey, mediaMode: 'relayed' });
+  balancer.prefer(one.url);
+  await join(balancer.url, 'cy', relayed);
+  balancer.prefer(two.url);
+  await join(balancer.url, 'di', relayed);
+  assert.deepEqual([await local(one, relayed), await local(two, relayed)], [['cy'], ['di']]);
+
+  // When everyone has left, the next joiner may serve the routed session from its own node.
+  const gone = nextEvent(ben, 'connectionDestroyed');
+  ann.disconnect();
+  await gone;
+  ben.disconnect();
+  await waitUntil(async () => (await local(one, routed)).length === 0, 'the routed session is empty', 10_000);
+  balancer.prefer(two.url);
+  await join(balancer.url, 'eve', routed);
+  assert.deepEqual(await local(two, routed), ['eve']);
+});
+
+test('--session-affinity all: relayed sessions are tied to one node too', async (t) => {
+  const d = await deploy(t, 2, () => ['--session-affinity', 'all']);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start([one.url, two.url]);
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const cy = d.session(balancer.url);
+  await cy.connect(d.token('cy'));
+  balancer.use([two.url]);
+  const di = d.session(balancer.url);
+  await di.connect(d.token('di'));
+  assert.deepEqual(di.connections.map((c) => c.data).sort(), ['cy', 'di']);
+  const metric = async (node: ClusterNode) => Number(/^vigil_connections (\d+)/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1]);
+  assert.deepEqual([await metric(one), await metric(two)], [2, 0], 'both on the first node');
+});

@@ -10,7 +10,8 @@ export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-k
             [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
             [--push-config push.json] [--apns-url URL] [--fcm-url URL] [--fcm-token-url URL]
             [--redis redis://127.0.0.1:6379] [--redis-prefix vigil:] [--node-lease-ms 10000]
-            [--drain-spread-ms 10000] [--max-join-rate N]
+            [--drain-spread-ms 10000] [--max-join-rate N] [--public-url http://node-1.example:4000]
+            [--session-affinity routed|all]
   Runs the Vigil server with the demo page and /vigil-client.js. State is in memory, unless --redis
   (or VIGIL_REDIS_URL) points several nodes at one Redis so they serve the same sessions.`;
 
@@ -55,6 +56,8 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       'node-lease-ms': { type: 'string' },
       'drain-spread-ms': { type: 'string', default: '10000' },
       'max-join-rate': { type: 'string' },
+      'public-url': { type: 'string', default: io.env['VIGIL_PUBLIC_URL'] },
+      'session-affinity': { type: 'string', default: 'routed' },
       ...Object.fromEntries(Object.keys(TIMER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
     },
     strict: true,
@@ -84,6 +87,14 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
   if (joinRate === 0) {
     throw new UsageError('--max-join-rate must be at least 1 (new connections per second)');
   }
+  const affinity = values['session-affinity'];
+  if (affinity !== 'routed' && affinity !== 'all') {
+    throw new UsageError(`--session-affinity must be routed or all (got ${String(affinity)})`);
+  }
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/?#]+$/.test(publicUrl)) {
+    throw new UsageError(`--public-url must be a base URL such as http://node-1.example:4000 (got ${publicUrl})`);
+  }
   const redis = values.redis ? parseRedisFlags(values.redis, values['redis-prefix'], values['node-lease-ms']) : undefined;
   const credentials = resolveCredentials({ apiKey: values['api-key'], apiSecret: values['api-secret'] }, io.env, io.cwd);
   const push = loadPushConfig(values, io.cwd);
@@ -100,6 +111,8 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       ...(push ? { push } : {}),
       ...(redis ? { redis } : {}),
       ...(joinRate ? { maxJoinRate: { burst: joinRate, perSecond: joinRate } } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+      sessionAffinity: affinity,
       httpHandler: createDemoHandler(credentials.apiKey, credentials.apiSecret, { demo: !values['no-demo'] }),
     });
   } catch (err) {

@@ -41,6 +41,11 @@ export interface ClusterLink {
   loadMembers(sessionId: string): Promise<Map<string, { node: string; info: ConnectionInfo }>>;
   /** Publishes a frame for a session this node does not hold (REST on a node with no local member). */
   publishTo(sessionId: string, frame: BusFrame): Promise<void>;
+  /**
+   * The node that serves a routed session's media: the one recorded in Redis while its lease is alive,
+   * else this node (recorded now). Throws `STORE_UNAVAILABLE` when Redis cannot answer.
+   */
+  claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }>;
   /** Counters for `/metrics`. */
   stats(): ClusterStats;
   countHandoff(direction: 'in' | 'out'): void;

@@ -50,6 +50,8 @@ export class RedisCluster implements ClusterLink {
   readonly #lease: NodeLease;
   #wasDown = false;
   readonly #unsentLeaves: (() => Promise<unknown>)[] = [];
+  /** Routed sessions whose media this node serves. */
+  readonly #homes = new Set<string>();
   #closed = false;
 
   private constructor(options: RedisClusterOptions) {
@@ -144,6 +146,7 @@ export class RedisCluster implements ClusterLink {
       return;
     }
     this.#sessions.delete(sessionId);
+    this.#giveUpHome(sessionId);
     this.#sub.unsubscribe(this.#keys.channel(sessionId)).catch(() => {});
     this.#cmd.srem(this.#keys.nodeSessions(this.nodeId), sessionId).catch(() => {});
   }
@@ -221,6 +224,31 @@ export class RedisCluster implements ClusterLink {
     return members;
   }
 
+  async claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }> {
+    const key = this.#keys.home(sessionId);
+    const mine = JSON.stringify({ node: this.nodeId, url });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await this.#command(() => this.#cmd.get(key));
+      const home = current === null ? undefined : parseHome(current);
+      if (home?.node === this.nodeId) {
+        return home;
+      }
+      if (home) {
+        const expiry = await this.#command(() => this.#cmd.zscore(this.#keys.nodes, home.node));
+        if (expiry !== null && Number(expiry) > Date.now()) {
+          return home;
+        }
+      }
+      // Nobody, or a dead node: take it, unless another node got there first (then look again).
+      const taken = current === null ? await this.#command(() => this.#cmd.set(key, mine, 'NX')) : await this.#command(() => this.#cmd.eval(REPLACE_IF, 1, key, current, mine));
+      if (taken === 'OK' || taken === 1) {
+        this.#homes.add(sessionId);
+        return { node: this.nodeId, url };
+      }
+    }
+    throw new VigilError('STORE_UNAVAILABLE', 'Could not settle which node serves this session; try again.');
+  }
+
   async publishTo(sessionId: string, frame: BusFrame): Promise<void> {
     await this.#command(() => this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)));
   }
@@ -230,6 +258,9 @@ export class RedisCluster implements ClusterLink {
       return;
     }
     this.#closed = true;
+    for (const sessionId of [...this.#homes]) {
+      this.#giveUpHome(sessionId);
+    }
     await this.#lease.stop();
     // QUIT waits for replies to what was already sent (the members' departures), then closes.
     await Promise.allSettled([this.#cmd.quit(), this.#sub.quit()]);
@@ -241,6 +272,18 @@ export class RedisCluster implements ClusterLink {
     // Subscribe first, then read the members: nothing published in between is missed.
     await this.#command(() => this.#sub.subscribe(this.#keys.channel(sessionId)));
     members.applySnapshot((await this.loadMembers(sessionId)).values());
+  }
+
+  /** The session's last member here left (or the node stops): the next joiner may serve it anywhere. */
+  #giveUpHome(sessionId: string): void {
+    if (!this.#homes.delete(sessionId)) {
+      return;
+    }
+    const key = this.#keys.home(sessionId);
+    this.#cmd
+      .get(key)
+      .then((current) => (current !== null && parseHome(current)?.node === this.nodeId ? this.#cmd.eval(REPLACE_IF, 1, key, current, '') : undefined))
+      .catch(() => {}); // a stale home is taken over once this node's lease is gone
   }
 
   #memberFrame(bytes: Buffer): string {
@@ -335,6 +378,22 @@ export class RedisCluster implements ClusterLink {
       held.members.applySnapshot((await this.loadMembers(sessionId)).values());
       this.onResync(sessionId, held.members, before);
     }
+  }
+}
+
+/** Compare-and-set on one key: KEYS[1], ARGV[1] expected, ARGV[2] new ('' deletes). */
+const REPLACE_IF = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1
+`;
+
+function parseHome(text: string): { node: string; url: string } | undefined {
+  try {
+    const value = JSON.parse(text) as { node?: unknown; url?: unknown };
+    return typeof value.node === 'string' && typeof value.url === 'string' ? { node: value.node, url: value.url } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

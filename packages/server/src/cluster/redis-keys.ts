@@ -14,6 +14,11 @@ export class RedisKeys {
     return `${this.#prefix}s:{${sessionId}}:members`;
   }
 
+  /** The node whose forwarding unit serves a routed session: `{"node","url"}` (docs/scale-out.md). */
+  home(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:home`;
+  }
+
   /** Pub/sub channel of one session: every frame its members on other nodes must see. */
   channel(sessionId: string): string {
     return `${this.#prefix}s:{${sessionId}}:bus`;

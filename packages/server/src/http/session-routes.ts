@@ -55,7 +55,8 @@ export function addSessionRoutes(router: Router, ctx: ServerContext): void {
         if (refused !== undefined) {
           throw new VigilError(refused === 'RESUME_TOKEN_INVALID' ? 'RESUME_TOKEN_INVALID' : 'RESUME_FAILED');
         }
-        sendJson(res, 200, { ok: true, resumable: true });
+        const home = await ctx.requireMediaHome(sessionId);
+        sendJson(res, 200, home === undefined ? { ok: true, resumable: true } : { ok: true, resumable: true, redirect: home });
         return;
       }
       findResumable(ctx, sessionId, resume, String(resumeToken ?? ''), String(rx ?? '0'));
@@ -66,7 +67,10 @@ export function addSessionRoutes(router: Router, ctx: ServerContext): void {
       throw new VigilError('REQUEST_INVALID', 'Send {"sessionId": string, "token": string}.');
     }
     const grant = verifyClientToken(token, sessionId, ctx.projects, ctx.nowSeconds());
-    sendJson(res, 200, { ok: true, role: grant.role, expireTime: grant.expireTime });
+    // A browser learns where to go from here: the upgrade may have gone through the load balancer to
+    // another node than this request did.
+    const home = await ctx.requireMediaHome(sessionId);
+    sendJson(res, 200, home === undefined ? { ok: true, role: grant.role, expireTime: grant.expireTime } : { ok: true, role: grant.role, expireTime: grant.expireTime, redirect: home });
   });
 
   router.add('GET', '/v1/info', (_req, res) => {

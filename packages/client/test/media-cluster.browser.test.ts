@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSessionId, randomId } from '@vigil/protocol';
+import { createServer, mintClientToken, silentLogger, type VigilServer } from '@vigil/server';
+import { browserClientHandler, launchChromium, MediaParticipant, startRedis, TcpBalancer, waitForMediaFlow } from '@vigil/test-kit';
+
+// Routed media in a two-node deployment (docs/scale-out.md): the session's forwarding unit runs on one
+// node, recorded in Redis; a browser whose connection the load balancer gives to the other node is sent
+// to the media node (SESSION_ELSEWHERE, followed by the SDK), and audio/video flow both ways.
+test('routed session on two nodes: a participant landing on the other node is sent to the media node, and media flows both ways', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const apiKey = String(47_200_000 + Math.floor(Math.random() * 99_999));
+  const apiSecret = randomId(40);
+  const nodes: VigilServer[] = [];
+  t.after(() => Promise.all(nodes.map((n) => n.close())));
+  for (let i = 0; i < 2; i += 1) {
+    nodes.push(await createServer({ apiKey, apiSecret, port: 0, logger: silentLogger, redis: { url: redis.url, leaseMs: 1_000 }, httpHandler: browserClientHandler() }));
+  }
+  const [one, two] = nodes as [VigilServer, VigilServer];
+  const balancer = await TcpBalancer.start([one.url, two.url]);
+  t.after(() => balancer.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const sessionId = createSessionId({ apiKey, mediaMode: 'routed' });
+  const join = (name: string) =>
+    MediaParticipant.join(browser, `${balancer.url}/test-page`, { apiKey, sessionId, token: mintClientToken({ apiKey, apiSecret, sessionId, data: name }) }, { name, resolution: '320x240', frameRate: 20 });
+
+  balancer.use([one.url]);
+  const ann = await join('Ann');
+  balancer.use([two.url]); // Ben's page, and his first connection attempt, reach node two
+  const ben = await join('Ben');
+
+  const annStream = await ann.streamId();
+  const benStream = await ben.streamId();
+  assert.ok(annStream && benStream);
+  const toBen = await waitForMediaFlow(ben, annStream, { soakMs: 1_000, timeoutMs: 15_000 });
+  const toAnn = await waitForMediaFlow(ann, benStream, { soakMs: 1_000, timeoutMs: 15_000 });
+  assert.deepEqual([one.connectionCount(), two.connectionCount()], [2, 0], 'both connections on the media node');
+  const stats = one.mediaStats();
+  assert.deepEqual([stats.publishers, stats.subscribers], [2, 2], 'one forwarding unit serves both');
+  assert.equal(two.mediaStats().peerConnections, 0);
+  t.diagnostic(`Ann→Ben ${toBen.framesPerSecond.toFixed(1)} fps, Ben→Ann ${toAnn.framesPerSecond.toFixed(1)} fps, via node one`);
+});
