@@ -80,6 +80,7 @@ export const ErrorCodes = {
 
   // Server.
   SERVER_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down.' },
+  NODE_UNREACHABLE: { status: 502, message: 'The node that serves this session did not answer; try again.' },
   SESSION_ELSEWHERE: { status: 421, message: 'Another node serves this session; connect to the URL in `redirect`.' },
   SERVER_BUSY: { status: 503, message: 'The server is accepting connections at its configured rate; try again shortly.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The shared store (Redis) is unreachable; try again shortly.' },

@@ -40,6 +40,7 @@ import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
 import { RedisCluster, type RedisClusterOptions } from './cluster/redis-cluster.js';
 import { Handoff } from './cluster/handoff.js';
+import { forwardToSessionNode } from './cluster/rest-forwarding.js';
 
 export interface ServerOptions {
   /** The project's API key: a numeric string such as `47000001` keeps every OpenTok SDK happy. */
@@ -221,6 +222,9 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   });
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req);
+    if (cluster && (await forwardToSessionNode(req, res, url.pathname, { cluster, registry, log }))) {
+      return;
+    }
     const route = router.match(req.method ?? 'GET', url.pathname);
     if (route) {
       await route.handler(req, res, route.params, url);

@@ -1,6 +1,7 @@
 import type { ConnectionInfo, DisconnectReason, MediaMode } from '@vigil/protocol';
 import type { BusFrame } from './cluster/bus-frame.js';
 import type { ClusterLink } from './cluster/cluster-link.js';
+import { HandoffCaptures } from './cluster/handoff-captures.js';
 import { RemoteMembers } from './cluster/remote-members.js';
 import { encodeMessage, type Connection } from './connection.js';
 import type { Logger } from './logger.js';
@@ -18,29 +19,6 @@ export interface Session {
   readonly remote: RemoteMembers;
 }
 
-/** Frames for a connection on its way from another node; see `beginCapture`. */
-export interface Capture {
-  readonly sessionId: string;
-  readonly request: string;
-  /**
-   * Set when this node sees its own handoff request come back on the channel: the cut for frames
-   * from other nodes (the old holder kept those before it).
-   */
-  started: boolean;
-  /**
-   * Set when this node publishes the request: the cut for this node's own frames, which reach the old
-   * holder after the request and so are not in what it hands over.
-   */
-  startedLocal: boolean;
-  /**
-   * With the node that published each ('' for this node's own). The node that answers drops its own
-   * at adoption: those it published before reading the request it delivered itself, and those after
-   * come behind its answer.
-   */
-  readonly frames: { bytes: Buffer; droppable: boolean; node: string }[];
-  kicked: DisconnectReason | undefined;
-}
-
 /**
  * Who is in which session. Owns membership changes and announces them, so every join is one
  * `connectionCreated` and every exit exactly one `connectionDestroyed` with a reason.
@@ -50,11 +28,8 @@ export class SessionRegistry {
   readonly #outbox: Outbox;
   readonly #log: Logger;
   readonly #cluster: ClusterLink | undefined;
-  /**
-   * Connections being handed to this node, by id: frames for them that the old node will not see
-   * (published after it received the handoff request) are kept here until they arrive.
-   */
-  readonly #captures = new Map<string, Capture>();
+  /** Frames kept for connections being handed to this node (`cluster/handoff-captures.ts`). */
+  readonly captures = new HandoffCaptures();
   /** Called after a connection joined. */
   onJoined: (connection: Connection) => void = () => {};
   /** Called while a leaving connection is still a member, so its streams go first (streamDestroyed, then connectionDestroyed). */
@@ -197,9 +172,7 @@ export class SessionRegistry {
       return false;
     }
     this.#cluster.direct(session.id, connectionId, bytes, droppable);
-    if (this.#captures.size > 0) {
-      this.#capture(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
-    }
+    this.captures.offer(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
     return true;
   }
 
@@ -209,9 +182,7 @@ export class SessionRegistry {
       return false;
     }
     this.#cluster.kick(session.id, connectionId, reason);
-    if (this.#captures.size > 0) {
-      this.#capture(session.id, { kind: 'kick', node: '', to: connectionId, reason }, true);
-    }
+    this.captures.offer(session.id, { kind: 'kick', node: '', to: connectionId, reason }, true);
     return true;
   }
 
@@ -236,16 +207,6 @@ export class SessionRegistry {
     }
   }
 
-  /** Starts keeping frames for a connection this node asked another node to hand over. */
-  beginCapture(sessionId: string, connectionId: string, request: string): void {
-    this.#captures.set(connectionId, { sessionId, request, started: false, startedLocal: false, frames: [], kicked: undefined });
-  }
-
-  /** Whether a handoff of this connection to this node is under way. */
-  capturing(connectionId: string): boolean {
-    return this.#captures.has(connectionId);
-  }
-
   /**
    * A connection this node handed over whose state never reached the other node: it is gone, and
    * everyone is told once, here and (when Redis allows) elsewhere.
@@ -256,23 +217,6 @@ export class SessionRegistry {
       this.#localBroadcast(session, bytes);
     }
     this.#cluster?.memberLeft(sessionId, connectionId, bytes);
-  }
-
-  /** The handoff request is being published now: this node's later frames for the connection are kept. */
-  startLocalCapture(connectionId: string, request: string): void {
-    const capture = this.#captures.get(connectionId);
-    if (capture?.request === request) {
-      capture.startedLocal = true;
-    }
-  }
-
-  endCapture(connectionId: string, request: string): Capture | undefined {
-    const capture = this.#captures.get(connectionId);
-    if (capture?.request !== request) {
-      return undefined;
-    }
-    this.#captures.delete(connectionId);
-    return capture;
   }
 
   /**
@@ -324,11 +268,8 @@ export class SessionRegistry {
       return;
     }
     if (frame.kind === 'handoff') {
-      const capture = this.#captures.get(frame.to);
       if (frame.node === this.#cluster?.nodeId) {
-        if (capture?.request === frame.request) {
-          capture.started = true;
-        }
+        this.captures.requestSeen(frame.to, frame.request);
         return;
       }
       const target = this.#sessions.get(sessionId)?.connections.get(frame.to);
@@ -337,9 +278,7 @@ export class SessionRegistry {
       }
       return;
     }
-    if (this.#captures.size > 0) {
-      this.#capture(sessionId, frame, false);
-    }
+    this.captures.offer(sessionId, frame, false);
     const session = this.#sessions.get(sessionId);
     if (!session) {
       return;
@@ -376,25 +315,7 @@ export class SessionRegistry {
 
   /** This node's own broadcast, which the old holder of a connection in handoff will not deliver. */
   #captureOwn(sessionId: string, bytes: Buffer, except: string, droppable = false): void {
-    if (this.#captures.size > 0) {
-      this.#capture(sessionId, { kind: 'broadcast', node: '', except, droppable, member: false, payload: bytes.toString() }, true);
-    }
-  }
-
-  #capture(sessionId: string, frame: BusFrame, local: boolean): void {
-    for (const [id, capture] of this.#captures) {
-      if (!(local ? capture.startedLocal : capture.started) || capture.sessionId !== sessionId) {
-        continue;
-      }
-      const node = local ? '' : frame.node;
-      if (frame.kind === 'broadcast' && frame.except !== id) {
-        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable, node });
-      } else if (frame.kind === 'direct' && frame.to === id) {
-        capture.frames.push({ bytes: Buffer.from(frame.payload), droppable: frame.droppable, node });
-      } else if (frame.kind === 'kick' && frame.to === id) {
-        capture.kicked = frame.reason;
-      }
-    }
+    this.captures.offer(sessionId, { kind: 'broadcast', node: '', except, droppable, member: false, payload: bytes.toString() }, true);
   }
 
   #localBroadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Session } from '@vigil/client';
 import { createSessionId } from '@vigil/protocol';
 import { mintClientToken, mintProjectJwt } from '@vigil/server';
-import { nextEvent, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
+import { callSdkMethod, createOpenTok, nextEvent, openRawSocketWith, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
 import { deploy, idOf, recordSignals } from './cluster-harness.js';
 
 test('two nodes, one session: presence both ways, signals in per-sender order exactly once, targeted across nodes', async (t) => {
@@ -184,39 +184,40 @@ test('routed sessions: the forwarding unit lives on one node (recorded in Redis)
     await session.connect(d.token(data, sessionId));
     return session;
   };
-  const local = async (node: ClusterNode, sessionId: string): Promise<string[]> => {
-    const res = await fetch(`${node.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(sessionId)}`, { headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret) } });
-    return res.status === 404 ? [] : ((await res.json()) as { connections: { data: string }[] }).connections.map((c) => c.data).sort();
-  };
+  /** Connections each node holds (all sessions), from its own /metrics. */
+  const held = async (): Promise<number[]> =>
+    Promise.all([one, two].map(async (node) => Number(/^vigil_connections (\d+)/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1])));
 
-  balancer.prefer(one.url);
+  balancer.use([one.url]);
   const ann = await join(balancer.url, 'ann', routed);
-  balancer.prefer(two.url);
+  balancer.use([two.url]);
   const ben = await join(balancer.url, 'ben', routed);
   assert.deepEqual(ben.connections.map((c) => c.data).sort(), ['ann', 'ben']);
-  assert.deepEqual(await local(one, routed), ['ann', 'ben'], 'both on the node that serves the media');
-  assert.deepEqual(await local(two, routed), [], 'nobody on the other');
+  assert.deepEqual(await held(), [2, 0], 'both on the node that serves the media');
   const heard = nextEvent(ann, 'signal:hi');
   await ben.signal({ type: 'hi', data: 'same node' });
   assert.equal((await heard).data, 'same node');
+  // REST about the session reaching the other node is passed on to the media node.
+  const inspected = await fetch(`${two.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(routed)}`, { headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret) } });
+  assert.equal(inspected.status, 200);
+  assert.deepEqual(((await inspected.json()) as { connections: { data: string }[] }).connections.map((c) => c.data).sort(), ['ann', 'ben']);
 
   // A relayed session is not tied to a node: members stay where the balancer put them.
   const relayed = createSessionId({ apiKey: d.apiKey, mediaMode: 'relayed' });
-  balancer.prefer(one.url);
+  balancer.use([one.url]);
   await join(balancer.url, 'cy', relayed);
-  balancer.prefer(two.url);
+  balancer.use([two.url]);
   await join(balancer.url, 'di', relayed);
-  assert.deepEqual([await local(one, relayed), await local(two, relayed)], [['cy'], ['di']]);
+  assert.deepEqual(await held(), [3, 1]);
 
   // When everyone has left, the next joiner may serve the routed session from its own node.
   const gone = nextEvent(ben, 'connectionDestroyed');
   ann.disconnect();
   await gone;
   ben.disconnect();
-  await waitUntil(async () => (await local(one, routed)).length === 0, 'the routed session is empty', 10_000);
-  balancer.prefer(two.url);
+  await waitUntil(async () => (await held())[0] === 1, 'the routed session is empty', 10_000);
   await join(balancer.url, 'eve', routed);
-  assert.deepEqual(await local(two, routed), ['eve']);
+  assert.deepEqual(await held(), [1, 2], 'eve is served by node two now');
 });
 
 test('--session-affinity all: relayed sessions are tied to one node too', async (t) => {
@@ -233,4 +234,86 @@ test('--session-affinity all: relayed sessions are tied to one node too', async 
   assert.deepEqual(di.connections.map((c) => c.data).sort(), ['cy', 'di']);
   const metric = async (node: ClusterNode) => Number(/^vigil_connections (\d+)/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1]);
   assert.deepEqual([await metric(one), await metric(two)], [2, 0], 'both on the first node');
+
+  // The app server's SDK may reach any node: calls about the session are passed on to its node.
+  const publisher = await openRawSocketWith(one.url, { sessionId: d.sessionId, token: d.token('pub') });
+  t.after(() => publisher.socket.terminate());
+  await publisher.waitFor((m) => m['type'] === 'welcome');
+  publisher.send(JSON.stringify({ type: 'publish', id: 1, streamId: 's1', name: 'cam', videoType: 'camera', hasAudio: true, hasVideo: true }));
+  await publisher.waitFor((m) => m['type'] === 'ack' && m['id'] === 1);
+  const ot = createOpenTok(d.apiKey, d.apiSecret, two.url);
+  const listed = await callSdkMethod(ot, 'listStreams', d.sessionId);
+  assert.equal(listed.error, null);
+  assert.deepEqual((listed.values[0] as { id: string }[]).map((s) => s.id), ['s1'], 'listStreams through the other node');
+  const changed = nextEvent(cy, 'streamPropertyChanged');
+  const set = await callSdkMethod(ot, 'setStreamClassLists', d.sessionId, [{ id: 's1', layoutClassList: ['full'] }]);
+  assert.equal(set.error, null);
+  assert.deepEqual((await changed).newValue, ['full']);
+  const inspected = await fetch(`${two.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(d.sessionId)}`, { headers: { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret) } });
+  assert.equal(inspected.status, 200);
+  assert.equal(((await inspected.json()) as { connections: unknown[] }).connections.length, 3);
+});
+
+test('a node killed mid-traffic: survivors get every acknowledged signal once, in per-sender order; the rejoined client sees no duplicates', async (t) => {
+  const d = await deploy(t, 3);
+  const [one, two, three] = d.nodes as [ClusterNode, ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const alice = await d.join(balancer.url, 'alice', { tokenProvider: () => d.token('alice') });
+  balancer.use([two.url, three.url]); // where she goes when node one dies
+  const bob = await d.join(two.url, 'bob');
+  const carol = await d.join(three.url, 'carol');
+  // By sender name (alice's connection id changes when she rejoins): the data received, in order.
+  const received = new Map<Session, Map<string, number[]>>();
+  for (const s of [alice, bob, carol]) {
+    const bySender = new Map<string, number[]>();
+    received.set(s, bySender);
+    s.on('signal:h', ({ data }) => {
+      const [name, n] = data.split(':') as [string, string];
+      bySender.set(name, [...(bySender.get(name) ?? []), Number(n)]);
+    });
+  }
+  const acked = new Map<string, Set<number>>([['alice', new Set()], ['bob', new Set()], ['carol', new Set()]]);
+  let sending = true;
+  const sender = async (from: Session, name: string) => {
+    for (let i = 0; sending && i < 3_000; i += 1) {
+      try {
+        await from.signal({ type: 'h', data: `${name}:${i}` });
+        acked.get(name)?.add(i);
+      } catch {
+        // not acknowledged (e.g. rejected while her node died): may or may not have been delivered
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const traffic = Promise.all([sender(alice, 'alice'), sender(bob, 'bob'), sender(carol, 'carol')]);
+  await waitUntil(() => (acked.get('alice')?.size ?? 0) > 50, 'traffic flows', 10_000);
+  const rejoined = nextEvent(alice, 'sessionReconnected', { timeoutMs: 30_000 });
+  await one.kill();
+  assert.equal((await rejoined).rejoined, true);
+  const after = acked.get('alice')?.size ?? 0;
+  await waitUntil(() => (acked.get('alice')?.size ?? 0) > after + 50, 'alice sends again from her new node', 15_000);
+  sending = false;
+  await traffic;
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // the last frames land
+
+  for (const survivor of [bob, carol]) {
+    for (const [name, sent] of acked) {
+      const got = received.get(survivor)?.get(name) ?? [];
+      for (let i = 1; i < got.length; i += 1) {
+        assert.ok((got[i] as number) >= (got[i - 1] as number), `${survivor.connection?.data}: ${name}'s signals in order (${got[i - 1]} then ${got[i]})`);
+      }
+      const missing = [...sent].filter((n) => !got.includes(n));
+      assert.deepEqual(missing, [], `${survivor.connection?.data} got every acknowledged signal of ${name}`);
+      const twice = got.filter((n, i) => got.indexOf(n) !== i);
+      // A signal in flight when her node died may be re-sent from the new connection; nothing acknowledged twice.
+      assert.ok(twice.every((n) => name === 'alice' && twice.length <= 1), `${survivor.connection?.data}: no duplicates of ${name} (${twice.join(',')})`);
+    }
+  }
+  for (const [name, got] of received.get(alice) ?? []) {
+    assert.equal(new Set(got).size, got.length, `alice: no duplicates from ${name}`);
+    assert.deepEqual(got, [...got].sort((a, b) => a - b), `alice: ${name}'s signals in order`);
+  }
+  t.diagnostic(`acknowledged: ${[...acked].map(([n, s]) => `${n} ${s.size}`).join(', ')}`);
 });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { stopChildProcess } from './child-process.js';
 import { repoPath } from './repo-path.js';
 
 /** One `vigil serve` node as a real process, pointed at a shared Redis. */
@@ -53,24 +54,10 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     pid: child.pid ?? -1,
     nodeId,
     log: () => err,
-    kill: () => stopChild(child, 'SIGKILL'),
+    kill: () => stopChildProcess(child, 'SIGKILL'),
     async stop() {
-      await stopChild(child, 'SIGTERM');
+      await stopChildProcess(child, 'SIGTERM', 15_000);
       return child.exitCode;
     },
   };
-}
-
-function stopChild(child: ChildProcess, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }

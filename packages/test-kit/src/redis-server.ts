@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChildProcess } from './child-process.js';
 
 /** Where Debian's `redis-server` lives; `VIGIL_REDIS_SERVER` overrides it. */
 export function redisServerPath(): string {
@@ -51,7 +52,7 @@ export async function startRedis(): Promise<RedisHandle> {
       const running = child;
       child = undefined;
       if (running) {
-        await terminate(running);
+        await stopChildProcess(running);
       }
     },
     async start() {
@@ -108,20 +109,6 @@ function ping(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }
 

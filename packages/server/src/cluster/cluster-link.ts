@@ -46,6 +46,8 @@ export interface ClusterLink {
    * else this node (recorded now). Throws `STORE_UNAVAILABLE` when Redis cannot answer.
    */
   claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }>;
+  /** The node a session is tied to, if one is recorded and alive (REST forwarding). */
+  homeOf(sessionId: string): Promise<{ node: string; url: string } | undefined>;
   /** Counters for `/metrics`. */
   stats(): ClusterStats;
   countHandoff(direction: 'in' | 'out'): void;

@@ -84,7 +84,7 @@ export class Handoff {
   async takeOver(request: { sessionId: string; connectionId: string; resumeToken: string }, limits: Limits): Promise<Connection> {
     const { registry, log } = this.#ctx;
     const { sessionId, connectionId } = request;
-    if (registry.capturing(connectionId)) {
+    if (registry.captures.has(connectionId)) {
       // One handoff at a time per connection; the client's next attempt finds it adopted here.
       throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.');
     }
@@ -92,11 +92,11 @@ export class Handoff {
     let id: string | undefined;
     try {
       const record = (await this.#cluster.loadMembers(sessionId)).get(connectionId);
-      if (!record || record.node === this.#cluster.nodeId || registry.capturing(connectionId)) {
+      if (!record || record.node === this.#cluster.nodeId || registry.captures.has(connectionId)) {
         throw new VigilError('RESUME_FAILED');
       }
       const request_ = randomId(16);
-      registry.beginCapture(sessionId, connectionId, request_);
+      registry.captures.begin(sessionId, connectionId, request_);
       const answer = new Promise<Connection | { code: string }>((resolve) => {
         const waiter: Waiter = { sessionId, connectionId, limits, settle: resolve };
         this.#waiters.set(request_, waiter);
@@ -109,7 +109,7 @@ export class Handoff {
         timer.unref();
       });
       id = request_;
-      registry.startLocalCapture(connectionId, id);
+      registry.captures.startLocal(connectionId, id);
       try {
         await this.#cluster.publishTo(sessionId, { kind: 'handoff', node: this.#cluster.nodeId, to: connectionId, request: id, payload: request.resumeToken });
       } catch (err) {
@@ -206,7 +206,7 @@ export class Handoff {
       waiter.settle?.(connection);
     } catch (err) {
       this.#ctx.log.error('handoff: adoption failed', { connection: state.id, error: String(err) });
-      this.#ctx.registry.endCapture(frame.to, frame.request);
+      this.#ctx.registry.captures.end(frame.to, frame.request);
       this.#cluster.release(waiter.sessionId);
       waiter.settle?.({ code: 'RESUME_FAILED' });
     }
@@ -232,7 +232,7 @@ export class Handoff {
     connection.initialLayoutClassList = Array.isArray(state.initialLayoutClassList) ? state.initialLayoutClassList.filter((c) => typeof c === 'string') : [];
     connection.state = state.state;
     connection.replay.restore(state.replay);
-    const capture = registry.endCapture(state.id, request);
+    const capture = registry.captures.end(state.id, request);
     // The holder delivered its own frames up to its answer itself (those after come behind it).
     for (const frame of capture?.frames ?? []) {
       if (frame.node !== holder) {
@@ -256,7 +256,7 @@ export class Handoff {
     const waiter = this.#waiters.get(request);
     if (waiter) {
       this.#waiters.delete(request);
-      this.#ctx.registry.endCapture(waiter.connectionId, request);
+      this.#ctx.registry.captures.end(waiter.connectionId, request);
       this.#cluster.release(waiter.sessionId);
     }
   }

@@ -4,6 +4,7 @@ import { encodeMessage } from '../connection.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
 import type { ClusterLink, ClusterStats } from './cluster-link.js';
+import { MediaHomes } from './media-homes.js';
 import { NodeLease } from './node-lease.js';
 import { RedisKeys } from './redis-keys.js';
 import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
@@ -50,8 +51,7 @@ export class RedisCluster implements ClusterLink {
   readonly #lease: NodeLease;
   #wasDown = false;
   readonly #unsentLeaves: (() => Promise<unknown>)[] = [];
-  /** Routed sessions whose media this node serves. */
-  readonly #homes = new Set<string>();
+  readonly #homes: MediaHomes;
   #closed = false;
 
   private constructor(options: RedisClusterOptions) {
@@ -60,6 +60,7 @@ export class RedisCluster implements ClusterLink {
     this.#sub = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}-sub` });
     this.#keys = new RedisKeys(options.prefix);
     this.#log = options.log;
+    this.#homes = new MediaHomes({ redis: this.#cmd, keys: this.#keys, nodeId: this.nodeId, run: (command) => this.#command(command) });
     this.#lease = new NodeLease({
       redis: this.#cmd,
       keys: this.#keys,
@@ -146,7 +147,7 @@ export class RedisCluster implements ClusterLink {
       return;
     }
     this.#sessions.delete(sessionId);
-    this.#giveUpHome(sessionId);
+    this.#homes.giveUp(sessionId);
     this.#sub.unsubscribe(this.#keys.channel(sessionId)).catch(() => {});
     this.#cmd.srem(this.#keys.nodeSessions(this.nodeId), sessionId).catch(() => {});
   }
@@ -224,29 +225,12 @@ export class RedisCluster implements ClusterLink {
     return members;
   }
 
-  async claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }> {
-    const key = this.#keys.home(sessionId);
-    const mine = JSON.stringify({ node: this.nodeId, url });
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await this.#command(() => this.#cmd.get(key));
-      const home = current === null ? undefined : parseHome(current);
-      if (home?.node === this.nodeId) {
-        return home;
-      }
-      if (home) {
-        const expiry = await this.#command(() => this.#cmd.zscore(this.#keys.nodes, home.node));
-        if (expiry !== null && Number(expiry) > Date.now()) {
-          return home;
-        }
-      }
-      // Nobody, or a dead node: take it, unless another node got there first (then look again).
-      const taken = current === null ? await this.#command(() => this.#cmd.set(key, mine, 'NX')) : await this.#command(() => this.#cmd.eval(REPLACE_IF, 1, key, current, mine));
-      if (taken === 'OK' || taken === 1) {
-        this.#homes.add(sessionId);
-        return { node: this.nodeId, url };
-      }
-    }
-    throw new VigilError('STORE_UNAVAILABLE', 'Could not settle which node serves this session; try again.');
+  homeOf(sessionId: string): Promise<{ node: string; url: string } | undefined> {
+    return this.#homes.homeOf(sessionId);
+  }
+
+  claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }> {
+    return this.#homes.claimHome(sessionId, url);
   }
 
   async publishTo(sessionId: string, frame: BusFrame): Promise<void> {
@@ -258,9 +242,7 @@ export class RedisCluster implements ClusterLink {
       return;
     }
     this.#closed = true;
-    for (const sessionId of [...this.#homes]) {
-      this.#giveUpHome(sessionId);
-    }
+    this.#homes.giveUpAll();
     await this.#lease.stop();
     // QUIT waits for replies to what was already sent (the members' departures), then closes.
     await Promise.allSettled([this.#cmd.quit(), this.#sub.quit()]);
@@ -272,18 +254,6 @@ export class RedisCluster implements ClusterLink {
     // Subscribe first, then read the members: nothing published in between is missed.
     await this.#command(() => this.#sub.subscribe(this.#keys.channel(sessionId)));
     members.applySnapshot((await this.loadMembers(sessionId)).values());
-  }
-
-  /** The session's last member here left (or the node stops): the next joiner may serve it anywhere. */
-  #giveUpHome(sessionId: string): void {
-    if (!this.#homes.delete(sessionId)) {
-      return;
-    }
-    const key = this.#keys.home(sessionId);
-    this.#cmd
-      .get(key)
-      .then((current) => (current !== null && parseHome(current)?.node === this.nodeId ? this.#cmd.eval(REPLACE_IF, 1, key, current, '') : undefined))
-      .catch(() => {}); // a stale home is taken over once this node's lease is gone
   }
 
   #memberFrame(bytes: Buffer): string {
@@ -378,22 +348,6 @@ export class RedisCluster implements ClusterLink {
       held.members.applySnapshot((await this.loadMembers(sessionId)).values());
       this.onResync(sessionId, held.members, before);
     }
-  }
-}
-
-/** Compare-and-set on one key: KEYS[1], ARGV[1] expected, ARGV[2] new ('' deletes). */
-const REPLACE_IF = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
-return 1
-`;
-
-function parseHome(text: string): { node: string; url: string } | undefined {
-  try {
-    const value = JSON.parse(text) as { node?: unknown; url?: unknown };
-    return typeof value.node === 'string' && typeof value.url === 'string' ? { node: value.node, url: value.url } : undefined;
-  } catch {
-    return undefined;
   }
 }
 
