@@ -40,6 +40,8 @@ import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
 import { RedisCluster, type RedisClusterOptions } from './cluster/redis-cluster.js';
 import { Handoff } from './cluster/handoff.js';
+import { RedisHeldMessageStore } from './push/redis-held-store.js';
+import { RedisPushRegistrationStore } from './push/redis-registration-store.js';
 import { forwardToSessionNode } from './cluster/rest-forwarding.js';
 
 export interface ServerOptions {
@@ -98,6 +100,20 @@ export interface ServerOptions {
    * dead node's clients) from overrunning a node. Default: no limit.
    */
   maxJoinRate?: RateLimit;
+}
+
+/**
+ * Nodes of a deployment share push registrations and held messages (a device registered through one
+ * node is woken by another), on the cluster's Redis, unless the app passed stores of its own.
+ */
+function sharedPushStores(cluster: RedisCluster, push: PushOptions, clock: Clock): PushOptions {
+  const prefix = cluster.prefix;
+  const hold = push.hold?.maxBytesPerIdentity === undefined ? {} : { maxBytesPerIdentity: push.hold.maxBytesPerIdentity };
+  return {
+    ...push,
+    store: push.store ?? new RedisPushRegistrationStore(cluster.client, { prefix }),
+    heldStore: push.heldStore ?? new RedisHeldMessageStore(cluster.client, { prefix, now: () => clock.now(), ...hold }),
+  };
 }
 
 export interface VigilServer {
@@ -160,7 +176,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     maxStreamsPerConnection: options.maxStreamsPerConnection ?? 4,
     createEngine: () => options.mediaEngine ?? new WeriftEngine(options.routedNetwork),
   });
-  const push = createPushService({ registry, clock, log, options: options.push });
+  const push = createPushService({ registry, clock, log, options: cluster ? sharedPushStores(cluster, options.push ?? {}, clock) : options.push });
   let handoff: Handoff | undefined;
   const ctx: ServerContext = {
     handoff: () => handoff,

@@ -108,6 +108,11 @@ test('history across 3 nodes: 15 drops, each resumed on the next node, under tra
   };
   const traffic = Promise.all([sender(alice, 'a'), sender(bob, 'b', alice), sender(carol, 'c')]);
 
+  // Presence churn on the node she is moving to, while she moves: her view of who is there must stay right.
+  const presence: string[] = [];
+  alice.on('connectionCreated', ({ connection }) => connection.data.startsWith('churn') && presence.push(`+${connection.data}`));
+  alice.on('connectionDestroyed', ({ connection }) => connection.data.startsWith('churn') && presence.push(`-${connection.data}`));
+  let churner: Session | undefined;
   const CYCLES = 15;
   for (let cycle = 0; cycle < CYCLES; cycle += 1) {
     const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
@@ -116,9 +121,15 @@ test('history across 3 nodes: 15 drops, each resumed on the next node, under tra
       balancer.cut(node.url);
     }
     await new Promise((resolve) => setTimeout(resolve, 50 + ((cycle * 97) % 250)));
-    balancer.prefer((d.nodes[(cycle + 1) % d.nodes.length] as ClusterNode).url);
+    const target = d.nodes[(cycle + 1) % d.nodes.length] as ClusterNode;
+    balancer.prefer(target.url);
     balancer.refusing = false;
+    const previous = churner;
+    churner = d.session(target.url);
+    const joined = churner.connect(d.token(`churn${cycle}`));
+    previous?.disconnect();
     const event = await reconnected;
+    await joined;
     assert.equal(event.rejoined, false, `cycle ${cycle}: resumed\n${d.nodes.map((n) => n.log().split("\n").filter((l) => /handoff|resume|upgrade|adopt|detach/.test(l)).join("\n")).join("\n---\n")}`);
     assert.equal(idOf(alice), aliceId, `cycle ${cycle}: same id`);
     // Connected for a moment, so what she re-sent gets through before the next drop.
@@ -146,7 +157,14 @@ test('history across 3 nodes: 15 drops, each resumed on the next node, under tra
     assert.deepEqual(bySender(logs.get(peer) ?? []).get(aliceId), expect('a', alice), `${peer.connection?.data} gets alice's signals once, in order`);
   }
   assert.ok((sent.get(alice) ?? 0) > 50, `traffic flowed (${sent.get(alice)} from alice)`);
-  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol'], 'no ghost, nobody lost');
+  const everyone = ['alice', 'bob', 'carol', `churn${CYCLES - 1}`].sort();
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), everyone, 'no ghost, nobody lost');
+  await waitUntil(() => alice.connections.length === everyone.length, 'alice sees the last churner', 10_000);
+  assert.deepEqual(alice.connections.map((c) => c.data).sort(), everyone, "alice's view after moving 15 times");
+  for (let cycle = 0; cycle < CYCLES; cycle += 1) {
+    const seen = presence.filter((p) => p.slice(1) === `churn${cycle}`);
+    assert.deepEqual(seen, cycle === CYCLES - 1 ? [`+churn${cycle}`] : [`+churn${cycle}`, `-churn${cycle}`], `alice heard churn${cycle} arrive (and leave) exactly once`);
+  }
 });
 
 test('across nodes: a wrong resume token is refused (and connect-check says why); a rejoin elsewhere ends the old connection once', async (t) => {
@@ -191,4 +209,49 @@ test('across nodes: a wrong resume token is refused (and connect-check says why)
   await bob.signal({ data: 'settle' });
   assert.deepEqual(destroyed, [`${aliceId}:networkDisconnected`]);
   assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob']);
+});
+
+test('during a handoff held up by a frozen old node, what happens on the new node reaches the moving client: a join, a signal', async (t) => {
+  // Leases longer than the freeze: this is about the handoff, not about reaping a stalled node.
+  const d = await deploy(t, 2, () => ['--node-lease-ms', '10000']);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const aliceId = idOf(alice);
+  await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob before anything else happens', 10_000);
+  const created: string[] = [];
+  alice.on('connectionCreated', ({ connection }) => created.push(connection.data));
+  const heard = recordSignals(alice);
+
+  balancer.refusing = true;
+  balancer.cut(one.url);
+  await waitUntil(() => bob.connections.find((c) => c.connectionId === aliceId)?.state === 'reconnecting', 'bob sees alice reconnecting', 10_000);
+  // Node one freezes (as a stalled process would): it will read the handoff request only when it resumes.
+  process.kill(one.pid, 'SIGSTOP');
+  t.after(() => {
+    try {
+      process.kill(one.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  });
+  const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
+  balancer.use([two.url]);
+  balancer.refusing = false;
+  await new Promise((resolve) => setTimeout(resolve, 700)); // her resume reaches node two, which asks node one
+  const carol = await d.join(two.url, 'carol');
+  await bob.signal({ type: 'n', data: 'while moving', to: alice.connection! });
+  process.kill(one.pid, 'SIGCONT');
+
+  assert.equal((await reconnected).rejoined, false, 'resumed on node two');
+  assert.equal(idOf(alice), aliceId);
+  await waitUntil(() => heard.some((e) => e.endsWith(':while moving')), "bob's signal arrives", 10_000);
+  await waitUntil(() => created.includes('carol'), "carol's arrival reaches alice", 10_000);
+  assert.deepEqual(created, ['carol'], 'told once');
+  assert.deepEqual(alice.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol']);
+  assert.equal(heard.filter((e) => e.endsWith(':while moving')).length, 1);
+  assert.ok(carol.connections.some((c) => c.connectionId === aliceId));
 });

@@ -195,6 +195,11 @@ test('forceMuteAll with excludedStreamIds (P14), streams published while active,
   // A stream published while the state is active starts muted, and its publisher is told; an
   // excluded id publishes with audio.
   const late = await rawPublisher(h, sessionId);
+  await late.raw.waitFor((m) => m['type'] === 'muteForced' && m['active'] === true); // told on joining
+  const newcomer = h.session(sessionId);
+  const told = nextEvent(newcomer, 'muteForced');
+  await newcomer.connect(h.token(sessionId, { data: 'newcomer' }));
+  assert.equal((await told).active, true, 'a client joining while mute-all is on gets muteForced at once');
   const lateCreated = nextEvent(observer, 'streamCreated', { where: (e) => e.stream.streamId === 'c' });
   await late.publish('c');
   assert.equal((await lateCreated).stream.hasAudio, false);

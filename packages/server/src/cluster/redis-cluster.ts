@@ -46,6 +46,7 @@ export class RedisCluster implements ClusterLink {
   readonly #cmd: Redis;
   readonly #sub: Redis;
   readonly #keys: RedisKeys;
+  readonly #prefix: string;
   readonly #log: Logger;
   readonly #sessions = new Map<string, HeldSession>();
   readonly #lease: NodeLease;
@@ -59,6 +60,7 @@ export class RedisCluster implements ClusterLink {
     this.#cmd = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}` });
     this.#sub = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}-sub` });
     this.#keys = new RedisKeys(options.prefix);
+    this.#prefix = options.prefix ?? 'vigil:';
     this.#log = options.log;
     this.#homes = new MediaHomes({ redis: this.#cmd, keys: this.#keys, nodeId: this.nodeId, run: (command) => this.#command(command) });
     this.#lease = new NodeLease({
@@ -98,6 +100,16 @@ export class RedisCluster implements ClusterLink {
     }
     options.log.info('cluster: joined', { node: cluster.nodeId, redis: redactUrl(options.url) });
     return cluster;
+  }
+
+  /** The command connection, for stores that share this Redis (push registrations, held messages). */
+  get client(): Redis {
+    return this.#cmd;
+  }
+
+  /** Prefix of every key and channel of this deployment. */
+  get prefix(): string {
+    return this.#prefix;
   }
 
   get healthy(): boolean {

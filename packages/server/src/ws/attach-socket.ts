@@ -49,6 +49,11 @@ export function attachNewConnection(ctx: ServerContext, socket: WebSocket, grant
   }
   // The welcome is not numbered: frame counting for resume starts after it.
   socket.send(encodeMessage(welcome), { binary: false });
+  const session = ctx.registry.get(grant.sessionId);
+  if (session && ctx.streams.forceMute.state(session)) {
+    // Joining while the app server's mute-all is on: told at once, as members were when it began.
+    ctx.registry.sendTo(connection, encodeMessage({ type: 'muteForced', active: true }));
+  }
   ctx.liveness.watch(connection);
   bindSocket(ctx, connection, socket);
   return connection;
