@@ -1,23 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MediaParticipant, browserClientHandler, launchChromium, startTestServer, waitForMediaFlow } from '@vigil/test-kit';
+import { waitForMediaFlow, type MediaParticipant } from '@vigil/test-kit';
+import { PHONE, SIZE, phoneRoom } from './phone-room.js';
 
 // Lifecycle rule 2's verification on real media: when a phone page returns to the foreground, the SDK
 // turns the camera back on and checks that frames really flow (RTP stats) within 2 s. A camera that
 // gives no frames yields `videoRestoreFailed`, and the retry opens the camera again.
 
-const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
-const SIZE = { width: 320, height: 240 };
-
 async function pair(t: import('node:test').TestContext): Promise<{ phone: MediaParticipant; desk: MediaParticipant; phoneStream: string }> {
-  const h = await startTestServer(t, { httpHandler: browserClientHandler() });
-  const sessionId = h.newSessionId('relayed');
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const join = (name: string, userAgent?: string): Promise<MediaParticipant> =>
-    MediaParticipant.join(browser, `${h.url}/test-page`, { apiKey: h.apiKey, sessionId, token: h.token(sessionId) }, { name, resolution: '320x240', ...(userAgent ? { userAgent } : {}) });
-  const phone = await join('Phone', PHONE);
-  const desk = await join('Desk', undefined);
+  const join = await phoneRoom(t);
+  const phone = await join('Phone', { userAgent: PHONE });
+  const desk = await join('Desk');
   const phoneStream = await phone.streamId();
   await waitForMediaFlow(desk, phoneStream, SIZE);
   return { phone, desk, phoneStream };

@@ -1,23 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MediaParticipant, browserClientHandler, launchChromium, mediaArriving, startTestServer, waitForMediaFlow, type MediaParticipantOptions } from '@vigil/test-kit';
+import { mediaArriving, waitForMediaFlow } from '@vigil/test-kit';
+import { PHONE, SIZE, phoneRoom } from './phone-room.js';
 
 // Lifecycle rules 3 and 5 on the subscribing side, with real media: a phone page (mobile policy) that
 // subscribes while hidden plays audio at once and creates its video element only when visible; an
 // existing subscriber drops video in the background and takes it back on return; an audio
 // interruption mutes what it receives and brings it back when the interruption ends.
-
-const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
-const SIZE = { width: 320, height: 240 };
-
-async function room(t: import('node:test').TestContext): Promise<(name: string, options?: Partial<MediaParticipantOptions>) => Promise<MediaParticipant>> {
-  const h = await startTestServer(t, { httpHandler: browserClientHandler() });
-  const sessionId = h.newSessionId('relayed');
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  return (name, options = {}) =>
-    MediaParticipant.join(browser, `${h.url}/test-page`, { apiKey: h.apiKey, sessionId, token: h.token(sessionId) }, { name, resolution: '320x240', ...options });
-}
 
 /** Polls `check` every 100 ms until it returns true, for at most `timeoutMs`. */
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -31,7 +20,7 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 }
 
 test('phone page subscribing while hidden: audio now, the video element only once visible', async (t) => {
-  const join = await room(t);
+  const join = await phoneRoom(t);
   const phone = await join('Phone', { userAgent: PHONE, publish: false });
   await phone.setHidden(true);
   const desk = await join('Desk');
@@ -60,7 +49,7 @@ test('phone page subscribing while hidden: audio now, the video element only onc
 });
 
 test('existing subscriber on a phone page: video dropped in the background (reason background), back on return', async (t) => {
-  const join = await room(t);
+  const join = await phoneRoom(t);
   const phone = await join('Phone', { userAgent: PHONE, publish: false });
   const desk = await join('Desk');
   const deskStream = await desk.streamId();
@@ -84,7 +73,7 @@ test('existing subscriber on a phone page: video dropped in the background (reas
 });
 
 test('audio interruption on a phone page: received audio muted (reason interrupted), restored and verified when it ends', async (t) => {
-  const join = await room(t);
+  const join = await phoneRoom(t);
   const phone = await join('Phone', { userAgent: PHONE, publish: false });
   const desk = await join('Desk');
   const deskStream = await desk.streamId();

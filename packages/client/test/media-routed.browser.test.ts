@@ -18,7 +18,9 @@ defineMediaScenarios('routed', ({ room }) => {
       init(id, type) {
         if (type === 'Timeout') {
           const stack = new Error().stack ?? '';
-          if (/werift|server\/dist\/src\/(media|streams)\//.test(stack)) {
+          // werift's DTLS retransmission of a handshake flight cut short by the close is left out: it
+          // cannot be cancelled and stops by itself after its 10 tries (about 33 s), so it is not a leak.
+          if (/werift|server\/dist\/src\/(media|streams)\//.test(stack) && !/Flight\d*\.transmit/.test(stack)) {
             mediaTimers.set(id, stack);
           }
         }
@@ -48,9 +50,8 @@ defineMediaScenarios('routed', ({ room }) => {
     const stats = r.h.server.mediaStats();
     assert.deepEqual([stats.publishers, stats.subscribers, stats.peerConnections, stats.tracks], [0, 0, 0, 0]);
     assert.ok(stats.packetsForwarded > 100, `packets forwarded (${stats.packetsForwarded})`);
-    // werift closes its sockets and stops its timers asynchronously after close(); a DTLS flight being
-    // retransmitted at close ends on its own schedule, slower on a loaded machine (seen > 10 s here while other suites ran).
-    await waitUntil(() => udpSockets() <= baseline && mediaTimers.size === 0, `sockets back to ${baseline} (now ${udpSockets()}), media timers gone (${mediaTimers.size} left: ${[...mediaTimers.values()][0] ?? ''})`, 30_000, 100);
+    // werift closes its sockets and stops its timers asynchronously after close().
+    await waitUntil(() => udpSockets() <= baseline && mediaTimers.size === 0, `sockets back to ${baseline} (now ${udpSockets()}), media timers gone (${mediaTimers.size} left: ${[...mediaTimers.values()][0] ?? ''})`, 10_000, 100);
     t.diagnostic(`${cycleMs.toFixed(0)} ms per cycle; UDP sockets ${baseline} -> ${udpSockets()}; ${stats.packetsForwarded} packets forwarded, ${stats.keyFramesRequested} key frames requested`);
   });
 });

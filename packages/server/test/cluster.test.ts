@@ -149,6 +149,10 @@ test('Redis stopped and restarted: local members stay up, /readyz reports it, cr
 
   await d.redis.halt();
   await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 503, 'readyz reports the lost store', 10_000);
+  assert.deepEqual(
+    (({ status, redis: link, node }) => ({ status, link, node }))((await (await fetch(`${one.url}/readyz`)).json()) as { status: string; redis: string; node: string }),
+    { status: 'degraded', link: 'down', node: one.nodeId },
+  );
   const local = nextEvent(carol, 'signal:local');
   await alice.signal({ type: 'local', data: 'same node' });
   assert.equal((await local).data, 'same node', 'members of one node keep talking');

@@ -44,11 +44,17 @@ const KNOWN_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /v1/connect-check': {
     operationId: 'connectCheck',
     summary: 'Check a client token (or a resume credential) before opening the WebSocket',
-    description: 'Browsers cannot read the status of a refused WebSocket upgrade; the client SDK asks here instead.',
+    description:
+      'Browsers cannot read the status of a refused WebSocket upgrade; the client SDK asks here instead. In a ' +
+      'multi-node deployment, a session tied to one node (routed) is named: `redirect` in the 200 answer when this ' +
+      'node serves it, `SESSION_ELSEWHERE` with `redirect` when another does (docs/scale-out.md).',
     tags: ['Clients'],
     auth: 'none',
     body: { schema: ConnectCheckBody, required: true },
-    responses: { 200: { description: 'The token would be accepted.' } },
+    responses: {
+      200: { description: 'The token (or resume credential) would be accepted; `redirect` names the node that serves a tied session.' },
+      421: { description: 'Another node serves this session: connect to `redirect` (`SESSION_ELSEWHERE`).', schema: ErrorBody },
+    },
   },
   'GET /v1/info': {
     operationId: 'serverInfo',

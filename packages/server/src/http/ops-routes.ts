@@ -13,7 +13,15 @@ export function addOpsRoutes(router: Router, ctx: ServerContext, metrics: Metric
   });
   router.add('GET', '/readyz', (_req, res) => {
     const ready = isReady();
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting-down', sessions: ctx.registry.sessionCount });
+    const cluster = ctx.cluster;
+    if (!cluster) {
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting-down', sessions: ctx.registry.sessionCount });
+      return;
+    }
+    // In a deployment, not ready also means "cannot reach Redis": the load balancer should send new
+    // clients elsewhere, while the ones here stay connected.
+    const status = ready ? 'ready' : cluster.healthy ? 'shutting-down' : 'degraded';
+    sendJson(res, ready ? 200 : 503, { status, sessions: ctx.registry.sessionCount, node: cluster.nodeId, redis: cluster.healthy ? 'up' : 'down' });
   });
   router.add('GET', '/metrics', (_req, res) => {
     const body = metrics.render();

@@ -18,6 +18,7 @@ export const ErrorBody = Type.Object(
   {
     code: literals(Object.keys(ErrorCodes)),
     message: Type.String({ maxLength: 256, description: 'For people; the OpenTok SDK shows it. May change; `code` does not.' }),
+    redirect: Type.Optional(Type.String({ maxLength: 2048, description: '`SESSION_ELSEWHERE` only: the base URL of the node that serves the session.' })),
   },
   { title: 'Error', additionalProperties: false, description: 'Every error, on every route: never an empty body.' },
 );
