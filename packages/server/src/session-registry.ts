@@ -172,7 +172,9 @@ export class SessionRegistry {
       return false;
     }
     this.#cluster.direct(session.id, connectionId, bytes, droppable);
-    this.captures.offer(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
+    if (this.captures.active) {
+      this.captures.offer(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
+    }
     return true;
   }
 
@@ -315,6 +317,9 @@ export class SessionRegistry {
 
   /** This node's own broadcast, which the old holder of a connection in handoff will not deliver. */
   #captureOwn(sessionId: string, bytes: Buffer, except: string, droppable = false): void {
+    if (!this.captures.active) {
+      return; // the common case: no text copy of every frame
+    }
     this.captures.offer(sessionId, { kind: 'broadcast', node: '', except, droppable, member: false, payload: bytes.toString() }, true);
   }
 

@@ -35,6 +35,11 @@ export class HandoffCaptures {
     this.#captures.set(connectionId, { sessionId, request, started: false, startedLocal: false, frames: [], kicked: undefined });
   }
 
+  /** Whether any handoff to this node is under way (checked before building a frame to offer). */
+  get active(): boolean {
+    return this.#captures.size > 0;
+  }
+
   /** Whether a handoff of this connection to this node is under way. */
   has(connectionId: string): boolean {
     return this.#captures.has(connectionId);
