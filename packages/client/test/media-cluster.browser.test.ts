@@ -42,3 +42,34 @@ test('routed session on two nodes: a participant landing on the other node is se
   assert.equal(two.mediaStats().peerConnections, 0);
   t.diagnostic(`Ann→Ben ${toBen.framesPerSecond.toFixed(1)} fps, Ben→Ann ${toAnn.framesPerSecond.toFixed(1)} fps, via node one`);
 });
+
+// Relayed media in the same deployment: each participant stays on the node it landed on, stream events
+// and negotiation cross nodes on the bus, and the browsers send media to each other directly.
+test('relayed session on two nodes: participants on different nodes see and receive each other', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const apiKey = String(47_200_000 + Math.floor(Math.random() * 99_999));
+  const apiSecret = randomId(40);
+  const nodes: VigilServer[] = [];
+  t.after(() => Promise.all(nodes.map((n) => n.close())));
+  for (let i = 0; i < 2; i += 1) {
+    nodes.push(await createServer({ apiKey, apiSecret, port: 0, logger: silentLogger, redis: { url: redis.url, leaseMs: 1_000 }, httpHandler: browserClientHandler() }));
+  }
+  const [one, two] = nodes as [VigilServer, VigilServer];
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
+  const join = (node: VigilServer, name: string) =>
+    MediaParticipant.join(browser, `${node.url}/test-page`, { apiKey, sessionId, token: mintClientToken({ apiKey, apiSecret, sessionId, data: name }) }, { name, resolution: '320x240', frameRate: 20 });
+
+  const ann = await join(one, 'Ann');
+  const ben = await join(two, 'Ben');
+  const annStream = await ann.streamId();
+  const benStream = await ben.streamId();
+  assert.ok(annStream && benStream);
+  const toBen = await waitForMediaFlow(ben, annStream, { soakMs: 1_000, timeoutMs: 15_000 });
+  const toAnn = await waitForMediaFlow(ann, benStream, { soakMs: 1_000, timeoutMs: 15_000 });
+  assert.deepEqual([one.connectionCount(), two.connectionCount()], [1, 1], 'each on its own node');
+  assert.equal(one.mediaStats().peerConnections + two.mediaStats().peerConnections, 0, 'no forwarding unit: peer to peer');
+  t.diagnostic(`Ann (node one) → Ben (node two) ${toBen.framesPerSecond.toFixed(1)} fps, Ben → Ann ${toAnn.framesPerSecond.toFixed(1)} fps`);
+});

@@ -157,7 +157,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
         yield { sessionId: connection.sessionId, info: connection.info() };
       }
     };
-    cluster.onResync = (sessionId, members, before) => registry.resynced(sessionId, before);
+    cluster.onResync = (sessionId, before, newStreams) => registry.resynced(sessionId, before, newStreams);
   }
   const liveness = new Liveness(clock, timers, (connection) => {
     log.info('liveness: silent', { connection: connection.id, silentMs: clock.now() - connection.lastHeardAt });
@@ -205,6 +205,24 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     push.joined(connection);
   };
   registry.onLeaving = (session, connection, reason) => streams.connectionLeaving(session, connection, reason);
+  registry.onRemoteLeft = (session, connectionId, reason) => streams.crossNode.remoteLeft(session, connectionId, reason);
+  registry.onRemoteStreamEvent = (session) => streams.crossNode.prune(session);
+  registry.onRelay = (session, publisher, payload) => streams.crossNode.relayed(session, publisher, payload);
+  if (cluster) {
+    cluster.localStreams = function* () {
+      const seen = new Set<string>();
+      for (const { sessionId } of registry.allConnections()) {
+        if (!seen.has(sessionId)) {
+          seen.add(sessionId);
+          for (const stream of registry.get(sessionId)?.streams.values() ?? []) {
+            if (stream.live) {
+              yield { sessionId, info: stream.info() };
+            }
+          }
+        }
+      }
+    };
+  }
   registry.onDestroyed = (connection, reason) => {
     metrics.destroyed(reason);
     liveness.stop(connection);

@@ -1,8 +1,9 @@
-import type { ConnectionInfo, DisconnectReason, MediaMode } from '@vigil/protocol';
+import { isDisconnectReason, type ConnectionInfo, type DisconnectReason, type MediaMode, type StreamInfo } from '@vigil/protocol';
 import type { BusFrame } from './cluster/bus-frame.js';
 import type { ClusterLink } from './cluster/cluster-link.js';
 import { HandoffCaptures } from './cluster/handoff-captures.js';
 import { RemoteMembers } from './cluster/remote-members.js';
+import { RemoteStreams } from './cluster/remote-streams.js';
 import { encodeMessage, type Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
@@ -17,6 +18,8 @@ export interface Session {
   readonly streams: Map<string, ServerStream>;
   /** Members held by other nodes of a multi-node deployment (always empty on a single node). */
   readonly remote: RemoteMembers;
+  /** Live streams published on other nodes (always empty on a single node). */
+  readonly remoteStreams: RemoteStreams;
 }
 
 /**
@@ -42,6 +45,15 @@ export class SessionRegistry {
   onReleaseRequest: (connection: Connection, resumeToken: string) => void = () => {};
   /** The answer to a handoff this node asked for. */
   onHandoffAnswer: (sessionId: string, frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>) => void = () => {};
+  /**
+   * A member held by another node left (before its peers here are told). When its node died, the
+   * streams it published were never ended: the stream code ends them here.
+   */
+  onRemoteLeft: (session: Session, connectionId: string, reason: DisconnectReason) => void = () => {};
+  /** A stream on another node was announced, changed or ended (after local members were told). */
+  onRemoteStreamEvent: (session: Session) => void = () => {};
+  /** A subscriber's node asks this node, which holds `publisher`, to act on one of its streams (`cluster/relay-ops.ts`). */
+  onRelay: (session: Session, publisher: Connection, payload: string) => void = () => {};
   /** Called when a signal addressed to one connection finds it away (push wake-up, docs/push.md). */
   onSignalWhileAway: (connection: Connection, bytes: Buffer) => void = () => {};
 
@@ -73,12 +85,7 @@ export class SessionRegistry {
    * there, oldest first. In a multi-node deployment the caller has `hold`-ed the session on the cluster.
    */
   join(connection: Connection, mediaMode: MediaMode): ConnectionInfo[] {
-    let session = this.#sessions.get(connection.sessionId);
-    if (!session) {
-      const remote = this.#cluster?.members(connection.sessionId) ?? new RemoteMembers('');
-      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map(), remote };
-      this.#sessions.set(session.id, session);
-    }
+    const session = this.#sessionFor(connection.sessionId, mediaMode);
     const local = [...session.connections.values()].map((c) => c.info());
     const existing = session.remote.size === 0 ? local : [...local, ...session.remote.list()].sort((a, b) => a.creationTime - b.creationTime);
     session.connections.set(connection.id, connection);
@@ -159,11 +166,32 @@ export class SessionRegistry {
   }
 
   /**
-   * Sends to this node's members only: for what other nodes cannot act on yet (stream events — media
-   * is served by the node the publisher is on, see docs/scale-out.md).
+   * A stream event (`streamCreated`, `streamPropertyChanged`, `streamDestroyed`) for every member on
+   * every node; `stream` is the stream's new state, or its id once it ended (recorded for joiners).
    */
+  broadcastStream(session: Session, bytes: Buffer, stream: StreamInfo | string): number {
+    this.#cluster?.streamChanged(session.id, stream, bytes);
+    this.#captureOwn(session.id, bytes, '');
+    return this.#localBroadcast(session, bytes);
+  }
+
+  /** Sends to this node's members only (the moderator's per-node `muteForced`, docs/scale-out.md). */
   broadcastLocal(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
     return this.#localBroadcast(session, bytes, except, droppable);
+  }
+
+  /** Asks the node holding `publisherId` to act for a subscriber here; false when nobody holds it. */
+  relayTo(session: Session, publisherId: string, payload: string): boolean {
+    if (!this.#cluster || !session.remote.has(publisherId)) {
+      return false;
+    }
+    this.#cluster.relay(session.id, publisherId, payload);
+    return true;
+  }
+
+  /** Forgets the records of streams whose publisher's node died (nobody else will). */
+  forgetRemoteStreams(session: Session, streamIds: string[]): void {
+    this.#cluster?.forgetStreams(session.id, streamIds);
   }
 
   /** Sends to one member held by another node (a targeted signal); false when nobody holds it. */
@@ -189,10 +217,11 @@ export class SessionRegistry {
   }
 
   /**
-   * Redis came back after an outage and the session's remote members were re-read: local members
-   * learn who joined or left elsewhere meanwhile (departures without a known reason count as network loss).
+   * Redis came back after an outage and the session's remote members and streams were re-read: local
+   * members learn who joined and what was published elsewhere meanwhile. Departures are not read from
+   * the snapshot: they arrive as frames, kept by their node while Redis was away.
    */
-  resynced(sessionId: string, before: ReadonlyMap<string, ConnectionInfo>): void {
+  resynced(sessionId: string, before: ReadonlyMap<string, ConnectionInfo>, newStreams: StreamInfo[]): void {
     const session = this.#sessions.get(sessionId);
     if (!session) {
       return;
@@ -202,10 +231,8 @@ export class SessionRegistry {
         this.#localBroadcast(session, encodeMessage({ type: 'connectionCreated', connection: info }));
       }
     }
-    for (const id of before.keys()) {
-      if (!session.remote.has(id)) {
-        this.#localBroadcast(session, encodeMessage({ type: 'connectionDestroyed', connectionId: id, reason: 'networkDisconnected' }));
-      }
+    for (const stream of newStreams) {
+      this.#localBroadcast(session, encodeMessage({ type: 'streamCreated', stream }));
     }
   }
 
@@ -244,16 +271,22 @@ export class SessionRegistry {
    * already know it. The caller has `hold`-ed the session; the connection keeps that hold.
    */
   adopt(connection: Connection, mediaMode: MediaMode): void {
-    let session = this.#sessions.get(connection.sessionId);
-    if (!session) {
-      const remote = this.#cluster?.members(connection.sessionId) ?? new RemoteMembers('');
-      session = { id: connection.sessionId, mediaMode, connections: new Map(), streams: new Map(), remote };
-      this.#sessions.set(session.id, session);
-    }
+    const session = this.#sessionFor(connection.sessionId, mediaMode);
     session.remote.delete(connection.id);
     session.connections.set(connection.id, connection);
     this.#cluster?.memberMoved(session.id, connection.info());
     this.#log.info('adopt()', { session: session.id, connection: connection.id });
+  }
+
+  #sessionFor(sessionId: string, mediaMode: MediaMode): Session {
+    let session = this.#sessions.get(sessionId);
+    if (!session) {
+      const remote = this.#cluster?.members(sessionId) ?? new RemoteMembers('');
+      const remoteStreams = this.#cluster?.streams(sessionId) ?? new RemoteStreams('');
+      session = { id: sessionId, mediaMode, connections: new Map(), streams: new Map(), remote, remoteStreams };
+      this.#sessions.set(sessionId, session);
+    }
+    return session;
   }
 
   /** A frame another node published for a session this node serves. */
@@ -266,6 +299,14 @@ export class SessionRegistry {
       const target = this.#sessions.get(sessionId)?.connections.get(frame.to);
       if (target && !target.destroyedReason) {
         this.onReleaseRequest(target, frame.payload);
+      }
+      return;
+    }
+    if (frame.kind === 'relay') {
+      const session = this.#sessions.get(sessionId);
+      const target = session?.connections.get(frame.to);
+      if (session && target && !target.destroyedReason) {
+        this.onRelay(session, target, frame.payload);
       }
       return;
     }
@@ -287,11 +328,20 @@ export class SessionRegistry {
     }
     switch (frame.kind) {
       case 'broadcast': {
-        if (frame.member && !news) {
-          return; // a presence frame this node already knew (re-asserted after an outage)
+        if ((frame.member || frame.stream) && !news) {
+          return; // a presence or stream frame this node already knew (re-asserted after an outage)
+        }
+        if (frame.member) {
+          const left = departureIn(frame.payload);
+          if (left) {
+            this.onRemoteLeft(session, left.connectionId, left.reason);
+          }
         }
         const except = frame.except ? session.connections.get(frame.except) : undefined;
         this.#localBroadcast(session, Buffer.from(frame.payload), except, frame.droppable);
+        if (frame.stream) {
+          this.onRemoteStreamEvent(session);
+        }
         return;
       }
       case 'direct': {
@@ -331,5 +381,18 @@ export class SessionRegistry {
       }
     }
     return delivered;
+  }
+}
+
+/** The departed member and reason in a presence frame, if it is a `connectionDestroyed`. */
+function departureIn(payload: string): { connectionId: string; reason: DisconnectReason } | undefined {
+  if (!payload.includes('"connectionDestroyed"')) {
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(payload) as { type?: unknown; connectionId?: unknown; reason?: unknown };
+    return m.type === 'connectionDestroyed' && typeof m.connectionId === 'string' && isDisconnectReason(m.reason) ? { connectionId: m.connectionId, reason: m.reason } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -9,9 +9,10 @@ export type BusFrame =
   /**
    * For every member of the session on the receiving node, except `except`. `member`: the payload is a
    * presence frame (`connectionCreated`/`Destroyed`/`StateChanged`) that receiving nodes also apply to
-   * their view of the session's remote members.
+   * their view of the session's remote members. `stream`: the payload is a stream event
+   * (`streamCreated`/`Destroyed`/`PropertyChanged`) that receiving nodes apply to their view of its streams.
    */
-  | { kind: 'broadcast'; node: string; except: string; droppable: boolean; member: boolean; payload: string }
+  | { kind: 'broadcast'; node: string; except: string; droppable: boolean; member: boolean; stream?: boolean; payload: string }
   /** For one connection, on whichever node holds it. */
   | { kind: 'direct'; node: string; to: string; droppable: boolean; payload: string }
   /** Remove one connection (a moderator's or the app server's `forceDisconnect`). */
@@ -22,17 +23,21 @@ export type BusFrame =
   | { kind: 'handed'; node: string; to: string; request: string; payload: string }
   | { kind: 'refused'; node: string; to: string; request: string; payload: string }
   /** A client that rejoined elsewhere names its old connection: its holder ends it if the resume token (`payload`) matches. */
-  | { kind: 'release'; node: string; to: string; request: string; payload: string };
+  | { kind: 'release'; node: string; to: string; request: string; payload: string }
+  /** For the node holding `to`, not its client: a subscriber elsewhere subscribes to or leaves one of its streams (`relay-ops.ts`). */
+  | { kind: 'relay'; node: string; to: string; payload: string };
 
-const KINDS = { broadcast: 'B', direct: 'D', kick: 'K', handoff: 'H', handed: 'T', refused: 'R', release: 'L' } as const;
+const KINDS = { broadcast: 'B', direct: 'D', kick: 'K', handoff: 'H', handed: 'T', refused: 'R', release: 'L', relay: 'Y' } as const;
 
 /** `<kind> <node> <id> <flag>\n<payload>`: a header that never needs escaping (ids are `[A-Za-z0-9_-]`). */
 export function encodeBusFrame(frame: BusFrame): string {
   switch (frame.kind) {
     case 'broadcast':
-      return `${KINDS.broadcast} ${frame.node} ${frame.except || '-'} ${frame.member ? 'm' : frame.droppable ? 'd' : '-'}\n${frame.payload}`;
+      return `${KINDS.broadcast} ${frame.node} ${frame.except || '-'} ${frame.member ? 'm' : frame.stream ? 's' : frame.droppable ? 'd' : '-'}\n${frame.payload}`;
     case 'direct':
       return `${KINDS.direct} ${frame.node} ${frame.to} ${frame.droppable ? 'd' : '-'}\n${frame.payload}`;
+    case 'relay':
+      return `${KINDS.relay} ${frame.node} ${frame.to} -\n${frame.payload}`;
     case 'kick':
       return `${KINDS.kick} ${frame.node} ${frame.to} ${frame.reason}\n`;
     case 'handoff':
@@ -56,9 +61,11 @@ export function decodeBusFrame(text: string): BusFrame | undefined {
   }
   switch (kind) {
     case KINDS.broadcast:
-      return { kind: 'broadcast', node, except: id === '-' ? '' : id, droppable: flag === 'd', member: flag === 'm', payload };
+      return { kind: 'broadcast', node, except: id === '-' ? '' : id, droppable: flag === 'd', member: flag === 'm', stream: flag === 's', payload };
     case KINDS.direct:
       return { kind: 'direct', node, to: id, droppable: flag === 'd', payload };
+    case KINDS.relay:
+      return { kind: 'relay', node, to: id, payload };
     case KINDS.kick:
       return isDisconnectReason(flag) ? { kind: 'kick', node, to: id, reason: flag } : undefined;
     case KINDS.handoff:

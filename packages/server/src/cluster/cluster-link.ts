@@ -1,6 +1,7 @@
-import type { ConnectionInfo, DisconnectReason } from '@vigil/protocol';
+import type { ConnectionInfo, DisconnectReason, StreamInfo } from '@vigil/protocol';
 import type { BusFrame } from './bus-frame.js';
 import type { RemoteMembers } from './remote-members.js';
+import type { RemoteStreams } from './remote-streams.js';
 
 export interface ClusterStats {
   redisLatencyMs: number;
@@ -29,6 +30,17 @@ export interface ClusterLink {
   release(sessionId: string): void;
   /** The session's members on other nodes (empty view when nobody else serves it). */
   members(sessionId: string): RemoteMembers;
+  /** The session's live streams published on other nodes. */
+  streams(sessionId: string): RemoteStreams;
+  /**
+   * A stream event on this node: `stream` is its new state (created or changed), or its id once it
+   * ended. Recorded for joiners' welcomes and published for the other nodes' members.
+   */
+  streamChanged(sessionId: string, stream: StreamInfo | string, bytes: Buffer): void;
+  /** Asks the node holding `to` to act for a subscriber on this node (`relay-ops.ts`). */
+  relay(sessionId: string, to: string, payload: string): void;
+  /** Forgets stream records a dead node left behind (their publisher is gone). */
+  forgetStreams(sessionId: string, streamIds: string[]): void;
   memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
   memberChanged(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void;

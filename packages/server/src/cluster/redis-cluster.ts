@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { VigilError, randomId, type ConnectionInfo, type DisconnectReason } from '@vigil/protocol';
+import { VigilError, randomId, type ConnectionInfo, type DisconnectReason, type StreamInfo } from '@vigil/protocol';
 import { encodeMessage } from '../connection.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
@@ -8,6 +8,7 @@ import { MediaHomes } from './media-homes.js';
 import { NodeLease } from './node-lease.js';
 import { RedisKeys } from './redis-keys.js';
 import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
+import { RemoteStreams, parseStreamRecord, type StreamRecord } from './remote-streams.js';
 
 export interface RedisClusterOptions {
   /** `redis://host:port/db` (or `rediss://`). */
@@ -25,6 +26,7 @@ const MAX_UNSENT_LEAVES = 100_000;
 interface HeldSession {
   holds: number;
   members: RemoteMembers;
+  streams: RemoteStreams;
   /** Resolves once subscribed and the snapshot is applied; every `hold` waits for it. */
   ready: Promise<void>;
 }
@@ -40,9 +42,11 @@ export class RedisCluster implements ClusterLink {
   readonly nodeId = randomId(12);
   onFrame: (sessionId: string, frame: BusFrame, news: boolean) => void = () => {};
   /** Called after Redis came back: the member lists may have changed while it was away. */
-  onResync: (sessionId: string, members: RemoteMembers, before: Map<string, ConnectionInfo>) => void = () => {};
+  onResync: (sessionId: string, before: Map<string, ConnectionInfo>, newStreams: StreamInfo[]) => void = () => {};
   /** The node's own members, re-asserted after a Redis restart (its memory may be empty). */
   localMembers: () => Iterable<{ sessionId: string; info: ConnectionInfo }> = () => [];
+  /** The node's own live streams, re-asserted with its members. */
+  localStreams: () => Iterable<{ sessionId: string; info: StreamInfo }> = () => [];
   readonly #cmd: Redis;
   readonly #sub: Redis;
   readonly #keys: RedisKeys;
@@ -130,7 +134,8 @@ export class RedisCluster implements ClusterLink {
     let held = this.#sessions.get(sessionId);
     if (!held) {
       const members = new RemoteMembers(this.nodeId);
-      const fresh: HeldSession = { holds: 0, members, ready: this.#open(sessionId, members) };
+      const streams = new RemoteStreams(this.nodeId);
+      const fresh: HeldSession = { holds: 0, members, streams, ready: this.#open(sessionId, members, streams) };
       this.#sessions.set(sessionId, fresh);
       // A failed open is forgotten once nobody waits on it, so the next joiner tries again.
       fresh.ready.catch(() => {
@@ -166,6 +171,37 @@ export class RedisCluster implements ClusterLink {
 
   members(sessionId: string): RemoteMembers {
     return this.#sessions.get(sessionId)?.members ?? new RemoteMembers(this.nodeId);
+  }
+
+  streams(sessionId: string): RemoteStreams {
+    return this.#sessions.get(sessionId)?.streams ?? new RemoteStreams(this.nodeId);
+  }
+
+  streamChanged(sessionId: string, stream: StreamInfo | string, bytes: Buffer): void {
+    const frame = encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: bytes.toString() });
+    if (typeof stream !== 'string') {
+      const record = JSON.stringify({ node: this.nodeId, info: stream } satisfies StreamRecord);
+      this.#send(this.#cmd.multi().hset(this.#keys.streams(sessionId), stream.id, record).publish(this.#keys.channel(sessionId), frame).exec(), 'streamChanged');
+      return;
+    }
+    // Like a departure, the end of a stream must reach the other nodes even if Redis is away now.
+    const end = () => this.#cmd.multi().hdel(this.#keys.streams(sessionId), stream).publish(this.#keys.channel(sessionId), frame).exec();
+    end().catch((err: Error) => {
+      this.#log.warn('cluster: end of stream not published yet', { session: sessionId, stream, error: err.message });
+      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
+        this.#unsentLeaves.push(end);
+      }
+    });
+  }
+
+  relay(sessionId: string, to: string, payload: string): void {
+    this.#publish(sessionId, { kind: 'relay', node: this.nodeId, to, payload });
+  }
+
+  forgetStreams(sessionId: string, streamIds: string[]): void {
+    if (streamIds.length > 0) {
+      this.#send(this.#cmd.hdel(this.#keys.streams(sessionId), ...streamIds), 'forgetStreams');
+    }
   }
 
   memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void {
@@ -262,10 +298,17 @@ export class RedisCluster implements ClusterLink {
     this.#sub.disconnect();
   }
 
-  async #open(sessionId: string, members: RemoteMembers): Promise<void> {
+  async #open(sessionId: string, members: RemoteMembers, streams: RemoteStreams): Promise<void> {
     // Subscribe first, then read the members: nothing published in between is missed.
     await this.#command(() => this.#sub.subscribe(this.#keys.channel(sessionId)));
-    members.applySnapshot((await this.loadMembers(sessionId)).values());
+    const [memberRecords, streamRecords] = await Promise.all([this.loadMembers(sessionId), this.#loadStreams(sessionId)]);
+    members.applySnapshot(memberRecords.values());
+    streams.applySnapshot(streamRecords, (id) => members.has(id));
+  }
+
+  async #loadStreams(sessionId: string): Promise<StreamRecord[]> {
+    const hash = await this.#command(() => this.#cmd.hgetall(this.#keys.streams(sessionId)));
+    return Object.values(hash).flatMap((text) => parseStreamRecord(text) ?? []);
   }
 
   #memberFrame(bytes: Buffer): string {
@@ -304,7 +347,12 @@ export class RedisCluster implements ClusterLink {
       }
       // Applied here, not by the registry: frames that arrive while the member snapshot is still on its
       // way (no local session yet) must reach the view too, or the snapshot would undo them.
-      const news = frame.kind === 'broadcast' && frame.member ? held.members.applyPresence(frame.node, frame.payload) : true;
+      let news = true;
+      if (frame.kind === 'broadcast' && frame.member) {
+        news = held.members.applyPresence(frame.node, frame.payload);
+      } else if (frame.kind === 'broadcast' && frame.stream) {
+        news = held.streams.applyStreamEvent(frame.node, frame.payload);
+      }
       this.onFrame(sessionId, frame, news);
     } catch (err) {
       this.#log.error('cluster: frame handling failed', { channel, error: String(err) });
@@ -346,6 +394,13 @@ export class RedisCluster implements ClusterLink {
         mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionStateChanged', connectionId: info.id, state: info.state, reason: 'resynchronised' })));
       }
     }
+    for (const { sessionId, info } of this.localStreams()) {
+      mine.hset(this.#keys.streams(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies StreamRecord));
+      mine.publish(
+        this.#keys.channel(sessionId),
+        encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: encodeMessage({ type: 'streamCreated', stream: info }).toString() }),
+      );
+    }
     await mine.exec();
     await this.#lease.renew();
     while (this.#unsentLeaves.length > 0) {
@@ -357,8 +412,10 @@ export class RedisCluster implements ClusterLink {
     // so a node that has not re-asserted its members yet is not mistaken for gone.
     for (const [sessionId, held] of this.#sessions) {
       const before = new Map(held.members.list().map((info) => [info.id, info]));
-      held.members.applySnapshot((await this.loadMembers(sessionId)).values());
-      this.onResync(sessionId, held.members, before);
+      const [memberRecords, streamRecords] = await Promise.all([this.loadMembers(sessionId), this.#loadStreams(sessionId)]);
+      held.members.applySnapshot(memberRecords.values());
+      const added = held.streams.applySnapshot(streamRecords, (id) => held.members.has(id));
+      this.onResync(sessionId, before, added.map((record) => record.info));
     }
   }
 }

@@ -14,6 +14,11 @@ export class RedisKeys {
     return `${this.#prefix}s:{${sessionId}}:members`;
   }
 
+  /** Hash: stream id → stream record (`remote-streams.ts`): the live streams, whichever node publishes them. */
+  streams(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:streams`;
+  }
+
   /** The node whose forwarding unit serves a routed session: `{"node","url"}` (docs/scale-out.md). */
   home(sessionId: string): string {
     return `${this.#prefix}s:{${sessionId}}:home`;

@@ -34,6 +34,8 @@ export class ServerStream {
   /** Routed: the publisher's offer was accepted; a second one is refused (no renegotiation). */
   negotiated = false;
   readonly subscriptions = new Map<string, Subscription>();
+  /** Relayed sessions on several nodes: subscription id → subscriber held by another node (`cross-node-streams.ts`). */
+  readonly remoteSubscribers = new Map<string, string>();
 
   constructor(init: {
     id: string;

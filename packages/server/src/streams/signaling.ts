@@ -12,10 +12,20 @@ export function handleSdp(service: StreamService, connection: Connection, messag
   checkSdp(message.sdp);
   const session = service.session(connection);
   const stream = session.streams.get(message.streamId);
+  const { messaging } = service;
+  const remote = stream || message.subscriptionId === undefined ? undefined : service.crossNode.find(connection, message.streamId, message.subscriptionId);
+  if (remote) {
+    // A subscriber here, its publisher on another node (relayed): the answer goes to that node's client.
+    if (message.sdpType !== 'answer') {
+      throw new VigilError('SDP_INVALID', 'The publisher offers and the subscriber answers.');
+    }
+    messaging.ack(connection, message.id);
+    service.crossNode.toPublisher(session, remote, { type: 'sdp', streamId: remote.streamId, subscriptionId: remote.id, sdpType: 'answer', sdp: message.sdp });
+    return;
+  }
   if (!stream || (!stream.live && stream.publisher !== connection)) {
     throw new VigilError('STREAM_NOT_FOUND');
   }
-  const { messaging } = service;
   if (message.subscriptionId === undefined) {
     if (session.mediaMode === 'relayed') {
       throw new VigilError('REQUEST_INVALID', 'In a relayed session offers and answers name a subscription.');
@@ -55,6 +65,15 @@ export function handleSdp(service: StreamService, connection: Connection, messag
   const subscription = stream.subscriptions.get(message.subscriptionId);
   const fromPublisher = stream.publisher === connection;
   const fromSubscriber = subscription?.subscriber === connection;
+  const remoteSubscriber = fromPublisher ? stream.remoteSubscribers.get(message.subscriptionId) : undefined;
+  if (remoteSubscriber !== undefined && session.mediaMode === 'relayed') {
+    if (message.sdpType !== 'offer') {
+      throw new VigilError('SDP_INVALID', 'The publisher offers and the subscriber answers.');
+    }
+    messaging.ack(connection, message.id);
+    service.crossNode.toSubscriber(session, remoteSubscriber, { type: 'sdp', streamId: stream.id, subscriptionId: message.subscriptionId, sdpType: 'offer', sdp: message.sdp });
+    return;
+  }
   if (!subscription || (!fromPublisher && !fromSubscriber)) {
     throw new VigilError('SUBSCRIPTION_NOT_FOUND');
   }
@@ -84,7 +103,13 @@ export function handleIce(service: StreamService, connection: Connection, messag
   const session = service.session(connection);
   const stream = session.streams.get(message.streamId);
   const { messaging } = service;
-  if (stream && message.subscriptionId === undefined) {
+  const remote = stream || message.subscriptionId === undefined ? undefined : service.crossNode.find(connection, message.streamId, message.subscriptionId);
+  const remoteSubscriber = stream && message.subscriptionId !== undefined && stream.publisher === connection ? stream.remoteSubscribers.get(message.subscriptionId) : undefined;
+  if (remote) {
+    service.crossNode.toPublisher(session, remote, { type: 'ice', streamId: remote.streamId, subscriptionId: remote.id, candidate: message.candidate });
+  } else if (stream && remoteSubscriber !== undefined) {
+    service.crossNode.toSubscriber(session, remoteSubscriber, { type: 'ice', streamId: stream.id, subscriptionId: message.subscriptionId as string, candidate: message.candidate });
+  } else if (stream && message.subscriptionId === undefined) {
     if (session.mediaMode === 'routed' && stream.publisher === connection && stream.negotiated && message.candidate.candidate !== '') {
       service.engine.addIceCandidate(stream.engineId, message.candidate).catch((err: unknown) => {
         service.log.debug('publisher candidate refused', { connection: connection.id, error: String(err) });

@@ -2,6 +2,7 @@ import { VigilError, isVigilError, type ServerMessage } from '@vigil/protocol';
 import { encodeMessage, type Connection } from '../connection.js';
 import type { Logger } from '../logger.js';
 import type { Session, SessionRegistry } from '../session-registry.js';
+import type { ServerStream } from './server-stream.js';
 
 /**
  * How the stream code talks to clients: through the registry's outbox, so stream events are numbered,
@@ -26,9 +27,17 @@ export class StreamMessaging {
     }
   }
 
-  /** To every member (the sender included, unless `except`). */
-  broadcast(session: Session, message: ServerMessage, except?: Connection): void {
-    this.#registry.broadcastLocal(session, encodeMessage(message), except);
+  /** To every member on this node (the moderator's per-node `muteForced`). */
+  broadcast(session: Session, message: ServerMessage): void {
+    this.#registry.broadcastLocal(session, encodeMessage(message));
+  }
+
+  /**
+   * A stream event, to every member on every node (the publisher included); `stream` is the stream's
+   * new state, or its id once it ended.
+   */
+  broadcastStream(session: Session, stream: ServerStream, message: ServerMessage): void {
+    this.#registry.broadcastStream(session, encodeMessage(message), session.streams.get(stream.id) === stream ? stream.info() : stream.id);
   }
 
   /**

@@ -16,6 +16,7 @@ import type { Connection } from '../connection.js';
 import type { Logger } from '../logger.js';
 import type { MediaEngine, MediaEngineStats } from '../media/routed/media-engine.js';
 import type { Session, SessionRegistry } from '../session-registry.js';
+import { CrossNodeStreams } from './cross-node-streams.js';
 import { ForceMute } from './force-mute.js';
 import { ServerStream, type Subscription } from './server-stream.js';
 import { StreamMessaging } from './stream-messaging.js';
@@ -50,6 +51,8 @@ export class StreamService {
   readonly messaging: StreamMessaging;
   /** The app server's moderator mute (`forceMuteStream`, `forceMuteAll`, `disableForceMute`). */
   readonly forceMute: ForceMute;
+  /** Relayed sessions whose publisher and subscriber are on different nodes. */
+  readonly crossNode: CrossNodeStreams;
   readonly #options: StreamServiceOptions;
   readonly #subscriptionsOf = new WeakMap<Connection, Set<Subscription>>();
   #engine: MediaEngine | undefined;
@@ -58,6 +61,7 @@ export class StreamService {
     this.#options = options;
     this.messaging = new StreamMessaging(options.registry, options.log);
     this.forceMute = new ForceMute(this);
+    this.crossNode = new CrossNodeStreams(options.registry, this.messaging, options.log);
   }
 
   get iceServers(): IceServer[] {
@@ -83,10 +87,17 @@ export class StreamService {
     return this.#engine?.stats() ?? { ...NO_ENGINE_STATS };
   }
 
-  /** Announced streams, oldest first, for a newcomer's welcome. */
+  /** Announced streams, oldest first, for a newcomer's welcome: this node's and those published elsewhere. */
   welcomeStreams(sessionId: string): StreamInfo[] {
-    const streams = this.#options.registry.get(sessionId)?.streams.values() ?? [];
-    return [...streams].filter((stream) => stream.live).map((stream) => stream.info());
+    const session = this.#options.registry.get(sessionId);
+    if (!session) {
+      return [];
+    }
+    const local = [...session.streams.values()].filter((stream) => stream.live).map((stream) => stream.info());
+    if (session.remoteStreams.size === 0) {
+      return local;
+    }
+    return [...local, ...session.remoteStreams.list((id) => session.remote.has(id))].sort((a, b) => a.creationTime - b.creationTime);
   }
 
   session(connection: Connection): Session {
@@ -138,7 +149,7 @@ export class StreamService {
       return;
     }
     stream.live = true;
-    this.messaging.broadcast(session, { type: 'streamCreated', stream: stream.info() });
+    this.messaging.broadcastStream(session, stream, { type: 'streamCreated', stream: stream.info() });
   }
 
   unpublish(connection: Connection, message: UnpublishMessage): void {
@@ -154,6 +165,13 @@ export class StreamService {
     }
     const session = this.session(connection);
     const stream = session.streams.get(message.streamId);
+    const mine = this.#subscriptionsOf.get(connection) ?? new Set<Subscription>();
+    const atLimit = () => mine.size + this.crossNode.count(connection) >= MediaLimits.maxSubscriptionsPerConnection;
+    const remote = stream ? undefined : this.crossNode.liveRemote(session, message.streamId);
+    if (remote && session.mediaMode === 'relayed') {
+      this.crossNode.subscribe(session, connection, message, remote.info.connectionId, atLimit);
+      return;
+    }
     if (!stream?.live) {
       throw new VigilError('STREAM_NOT_FOUND');
     }
@@ -164,8 +182,7 @@ export class StreamService {
     if (stream.subscriptions.has(message.subscriptionId)) {
       throw new VigilError('SUBSCRIPTION_ALREADY_EXISTS');
     }
-    const mine = this.#subscriptionsOf.get(connection) ?? new Set<Subscription>();
-    if (mine.size >= MediaLimits.maxSubscriptionsPerConnection) {
+    if (atLimit()) {
       throw new VigilError('SUBSCRIPTION_LIMIT_REACHED');
     }
     const subscription: Subscription = {
@@ -209,6 +226,12 @@ export class StreamService {
   }
 
   unsubscribe(connection: Connection, message: UnsubscribeMessage): void {
+    const remote = this.crossNode.find(connection, message.streamId, message.subscriptionId);
+    if (remote) {
+      this.messaging.ack(connection, message.id);
+      this.crossNode.unsubscribe(this.session(connection), remote);
+      return;
+    }
     const subscription = this.ownSubscription(connection, message.streamId, message.subscriptionId);
     this.messaging.ack(connection, message.id);
     this.endSubscription(subscription);
@@ -216,7 +239,7 @@ export class StreamService {
 
   /** Whether the connection publishes or receives anything (media ties it to this node). */
   hasMedia(connection: Connection): boolean {
-    if ((this.#subscriptionsOf.get(connection)?.size ?? 0) > 0) {
+    if ((this.#subscriptionsOf.get(connection)?.size ?? 0) > 0 || this.crossNode.count(connection) > 0) {
       return true;
     }
     const session = this.#options.registry.get(connection.sessionId);
@@ -234,6 +257,7 @@ export class StreamService {
       this.endSubscription(subscription);
     }
     this.#subscriptionsOf.delete(connection);
+    this.crossNode.connectionLeaving(connection);
   }
 
   destroyStream(session: Session, stream: ServerStream, reason: StreamDestroyedReason): void {
@@ -245,10 +269,11 @@ export class StreamService {
       this.#subscriptionsOf.get(subscription.subscriber)?.delete(subscription);
     }
     stream.subscriptions.clear();
+    this.crossNode.streamEnded(stream);
     // Closes the publisher and every leg forwarding it.
     this.#engine?.unpublish(stream.engineId);
     if (stream.live) {
-      this.messaging.broadcast(session, { type: 'streamDestroyed', streamId: stream.id, reason });
+      this.messaging.broadcastStream(session, stream, { type: 'streamDestroyed', streamId: stream.id, reason });
     }
   }
 

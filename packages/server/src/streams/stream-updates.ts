@@ -54,14 +54,10 @@ export function setStreamMedia(
   stream[property] = value;
   announceProperty(service, session, stream, property, !value, value, reason);
   for (const subscription of stream.subscriptions.values()) {
-    service.messaging.send(subscription.subscriber, {
-      type: 'subscriberMedia',
-      subscriptionId: subscription.id,
-      streamId: stream.id,
-      kind,
-      enabled: value,
-      reason,
-    });
+    service.messaging.send(subscription.subscriber, { type: 'subscriberMedia', subscriptionId: subscription.id, streamId: stream.id, kind, enabled: value, reason });
+  }
+  for (const [subscriptionId, subscriberId] of stream.remoteSubscribers) {
+    service.crossNode.toSubscriber(session, subscriberId, { type: 'subscriberMedia', subscriptionId, streamId: stream.id, kind, enabled: value, reason });
   }
   if (kind === 'video' && value && session.mediaMode === 'routed' && stream.negotiated) {
     // The publisher's encoder restarts; make sure subscribers get a key frame right away.
@@ -75,8 +71,10 @@ export function setStreamMedia(
  * that connection; routed, the engine stops or resumes forwarding to that leg.
  */
 export function updateSubscription(service: StreamService, connection: Connection, message: UpdateSubscriptionMessage): void {
-  const subscription = service.ownSubscription(connection, message.streamId, message.subscriptionId);
   const session = service.session(connection);
+  // A stream published on another node (relayed, docs/scale-out.md): same rules, the publisher told through its node.
+  const remote = service.crossNode.find(connection, message.streamId, message.subscriptionId);
+  const subscription = remote ?? service.ownSubscription(connection, message.streamId, message.subscriptionId);
   service.messaging.ack(connection, message.id);
   let changed = false;
   for (const kind of ['audio', 'video'] as const) {
@@ -87,26 +85,25 @@ export function updateSubscription(service: StreamService, connection: Connectio
     }
     subscription[property] = value;
     changed = true;
-    service.messaging.send(connection, {
-      type: 'subscriberMedia',
-      subscriptionId: subscription.id,
-      streamId: subscription.stream.id,
-      kind,
-      enabled: value,
-      reason: property,
-    });
-    if (session.mediaMode === 'routed') {
+    service.messaging.send(connection, { type: 'subscriberMedia', subscriptionId: subscription.id, streamId: message.streamId, kind, enabled: value, reason: property });
+    if (session.mediaMode === 'routed' && 'engineId' in subscription) {
       service.startedEngine?.setSubscriberMedia(subscription.engineId, kind, value);
     }
   }
-  if (changed && session.mediaMode === 'relayed') {
-    service.messaging.send(subscription.stream.publisher, {
-      type: 'subscriptionChanged',
-      subscriptionId: subscription.id,
-      streamId: subscription.stream.id,
-      subscribeToAudio: subscription.subscribeToAudio,
-      subscribeToVideo: subscription.subscribeToVideo,
-    });
+  if (!changed || session.mediaMode !== 'relayed') {
+    return;
+  }
+  const notice = {
+    type: 'subscriptionChanged',
+    subscriptionId: subscription.id,
+    streamId: message.streamId,
+    subscribeToAudio: subscription.subscribeToAudio,
+    subscribeToVideo: subscription.subscribeToVideo,
+  } as const;
+  if (remote) {
+    service.crossNode.toPublisher(session, remote, notice);
+  } else if ('stream' in subscription) {
+    service.messaging.send(subscription.stream.publisher, notice);
   }
 }
 
@@ -121,6 +118,6 @@ export function announceProperty(
   reason: StreamPropertyReason,
 ): void {
   if (stream.live) {
-    service.messaging.broadcast(session, { type: 'streamPropertyChanged', streamId: stream.id, changedProperty, oldValue, newValue, reason });
+    service.messaging.broadcastStream(session, stream, { type: 'streamPropertyChanged', streamId: stream.id, changedProperty, oldValue, newValue, reason });
   }
 }
