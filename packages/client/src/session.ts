@@ -88,6 +88,16 @@ export class Session extends Emitter<SessionEvents> {
   /** Frames processed on the current connection (after its welcome); what resume replays from. */
   #rx = 0;
   #rxConfirmed = 0;
+  /**
+   * In a multi-node deployment, the last stamp (`vo`) seen from each origin node: if this connection's
+   * node dies, the node it resumes on replays exactly what came after these (docs/scale-out.md).
+   */
+  readonly #stamps = new Map<string, string>();
+  /**
+   * After a resume: once this many replayed frames are processed, requests up to `upTo` count as done.
+   * Their answers are normally in the replay; after a takeover from a dead node they are not.
+   */
+  #afterReplay: { frames: number; upTo: number } | undefined;
   #heartbeat: Heartbeat | undefined;
   #leaving: DisconnectReason | undefined;
   /** Set by a drained node's goodbye: join again after this long instead of ending. */
@@ -398,6 +408,7 @@ export class Session extends Emitter<SessionEvents> {
     this.#resumeToken = welcome.resumeToken;
     this.#rx = 0;
     this.#rxConfirmed = 0;
+    this.#stamps.clear();
     this.#connection = new Connection(welcome.connection);
     this.#connections.clear();
     for (const info of welcome.connections) {
@@ -433,6 +444,14 @@ export class Session extends Emitter<SessionEvents> {
       return;
     }
     this.#rx += 1;
+    const stamp = (message as { vo?: unknown }).vo;
+    if (typeof stamp === 'string') {
+      const dot = stamp.lastIndexOf('.');
+      const origin = stamp.slice(0, dot);
+      if (this.#stamps.size < 64 || this.#stamps.has(origin)) {
+        this.#stamps.set(origin, stamp.slice(dot + 1));
+      }
+    }
     this.#lastHeard = this.#clock.now();
     this.#heartbeat?.heard();
     if (this.#rx - this.#rxConfirmed >= CONFIRM_EVERY_FRAMES) {
@@ -440,6 +459,10 @@ export class Session extends Emitter<SessionEvents> {
       link.send(`{"type":"received","rx":${this.#rx}}`);
     }
     this.#onMessage(message);
+    if (this.#afterReplay && --this.#afterReplay.frames <= 0) {
+      this.#requests.settleUpTo(this.#afterReplay.upTo);
+      this.#afterReplay = undefined;
+    }
   }
 
   #onMessage(message: ServerMessage): void {
@@ -583,7 +606,9 @@ export class Session extends Emitter<SessionEvents> {
       const startedAt = this.#clock.now();
       try {
         const own = this.#connection as Connection;
-        const { link, first } = await this.#open({ sessionId: this.sessionId, resume: own.connectionId, resumeToken: this.#resumeToken, rx: String(this.#rx) });
+        const query: Record<string, string> = { sessionId: this.sessionId, resume: own.connectionId, resumeToken: this.#resumeToken, rx: String(this.#rx) };
+        query['ov'] = [...this.#stamps].map(([origin, n]) => `${origin}.${n}`).join(',');
+        const { link, first } = await this.#open(query);
         if (this.#state !== 'reconnecting') {
           link.close(4000, 'clientDisconnected');
           return;
@@ -636,6 +661,12 @@ export class Session extends Emitter<SessionEvents> {
     this.#state = 'connected';
     // Requests the server processed are answered in the replay; only later ones are sent again.
     this.#adoptAndResend(link, resumed.lastRequestId);
+    this.#afterReplay = undefined;
+    if (resumed.replayed === 0) {
+      this.#requests.settleUpTo(resumed.lastRequestId);
+    } else {
+      this.#afterReplay = { frames: resumed.replayed, upTo: resumed.lastRequestId };
+    }
     this.emit('sessionReconnected', { rejoined: false });
   }
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { randomId, type AnnouncedState, type ConnectionInfo, type ConnectionState, type DisconnectReason, type Role, type ServerMessage } from '@vigil/protocol';
+import type { ResumeRecord } from './cluster/remote-members.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
@@ -34,6 +36,9 @@ export class Connection {
   lastRequestId = 0;
   /** Runs out the grace period while the client is away. */
   graceTimer: unknown;
+  /** It has published or subscribed: in a deployment, its client rejoins rather than resumes if its node dies. */
+  media = false;
+  #tokenHash: string | undefined;
 
   constructor(init: {
     id: string;
@@ -63,6 +68,12 @@ export class Connection {
 
   info(): ConnectionInfo {
     return { id: this.id, data: this.data, creationTime: this.creationTime, state: this.state };
+  }
+
+  /** What another node needs to take it over if this one dies (docs/scale-out.md). */
+  resumeRecord(): ResumeRecord {
+    this.#tokenHash ??= createHash('sha256').update(this.resumeToken).digest('hex');
+    return { role: this.role, tokenHash: this.#tokenHash, announced: this.announced, layout: [...this.initialLayoutClassList], media: this.media };
   }
 
   /** True while the client has no working socket (reconnecting or suspended). */

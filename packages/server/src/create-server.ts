@@ -149,12 +149,13 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const projects = new ProjectDirectory([{ apiKey: options.apiKey, apiSecret: options.apiSecret }]);
   const maxReplayBytes = options.maxSendQueueBytes ?? 1024 * 1024;
   const outbox = new Outbox();
-  const cluster = options.redis === undefined ? undefined : await RedisCluster.connect({ ...(typeof options.redis === 'string' ? { url: options.redis } : options.redis), log });
+  const graceMs = { network: timers.networkGraceMs, suspend: timers.suspendGraceMs };
+  const cluster = options.redis === undefined ? undefined : await RedisCluster.connect({ graceMs, ...(typeof options.redis === 'string' ? { url: options.redis } : options.redis), log });
   const registry = new SessionRegistry(outbox, log, cluster);
   if (cluster) {
     cluster.localMembers = function* () {
       for (const connection of registry.allConnections()) {
-        yield { sessionId: connection.sessionId, info: connection.info() };
+        yield { sessionId: connection.sessionId, member: { info: connection.info(), resume: connection.resumeRecord() } };
       }
     };
     cluster.onResync = (sessionId, before, newStreams) => registry.resynced(sessionId, before, newStreams);

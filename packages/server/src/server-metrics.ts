@@ -19,7 +19,8 @@ export function createServerMetrics(registry: SessionRegistry, cluster?: Cluster
   if (cluster) {
     metrics.gauge('vigil_cluster_redis_up', '1 while this node reaches Redis, 0 during an outage.', () => (cluster.healthy ? 1 : 0));
     metrics.gauge('vigil_cluster_redis_latency_ms', 'Round trip of the last lease renewal to Redis, in ms.', () => cluster.stats().redisLatencyMs);
-    metrics.gauge('vigil_cluster_members_reaped', 'Members of dead nodes this node removed (since start).', () => cluster.stats().reaped);
+    metrics.gauge('vigil_cluster_members_orphaned', 'Members of dead nodes this node marked as waiting for their clients (since start).', () => cluster.stats().orphaned);
+    metrics.gauge('vigil_cluster_members_reaped', 'Members of dead nodes this node ended when their grace ran out (since start).', () => cluster.stats().reaped);
     metrics.gauge('vigil_cluster_handoffs_in', 'Connections taken over from other nodes (since start).', () => cluster.stats().handoffsIn);
     metrics.gauge('vigil_cluster_handoffs_out', 'Connections handed to other nodes (since start).', () => cluster.stats().handoffsOut);
   }

@@ -1,6 +1,6 @@
 import { isDisconnectReason, type ConnectionInfo, type DisconnectReason, type MediaMode, type StreamInfo } from '@vigil/protocol';
 import type { BusFrame } from './cluster/bus-frame.js';
-import type { ClusterLink } from './cluster/cluster-link.js';
+import type { ClusterLink, FrameOrigin, LocalMember } from './cluster/cluster-link.js';
 import { HandoffCaptures } from './cluster/handoff-captures.js';
 import { RemoteMembers } from './cluster/remote-members.js';
 import { RemoteStreams } from './cluster/remote-streams.js';
@@ -90,20 +90,21 @@ export class SessionRegistry {
     const existing = session.remote.size === 0 ? local : [...local, ...session.remote.list()].sort((a, b) => a.creationTime - b.creationTime);
     session.connections.set(connection.id, connection);
     this.onJoined(connection);
-    const bytes = encodeMessage({ type: 'connectionCreated', connection: connection.info() });
+    const bytes = this.#stamped(encodeMessage({ type: 'connectionCreated', connection: connection.info() }));
     this.#localBroadcast(session, bytes, connection);
-    this.#cluster?.memberJoined(session.id, connection.info(), bytes);
+    this.#cluster?.memberJoined(session.id, memberOf(connection), bytes);
     this.#captureOwn(session.id, bytes, connection.id);
     this.#log.info('join()', { session: session.id, connection: connection.id, members: session.connections.size });
     return existing;
   }
 
   /** Tells every member, on every node, that `connection` changed state (`connection-grace.ts`). */
-  stateChanged(connection: Connection, bytes: Buffer): void {
+  stateChanged(connection: Connection, message: Buffer): void {
     const session = this.#sessions.get(connection.sessionId);
     if (session?.connections.get(connection.id) === connection) {
+      const bytes = this.#stamped(message);
       this.#localBroadcast(session, bytes, connection);
-      this.#cluster?.memberChanged(session.id, connection.info(), bytes);
+      this.#cluster?.memberChanged(session.id, memberOf(connection), bytes);
       this.#captureOwn(session.id, bytes, connection.id);
     }
   }
@@ -118,7 +119,7 @@ export class SessionRegistry {
     if (session?.connections.get(connection.id) === connection) {
       this.onLeaving(session, connection, reason);
       session.connections.delete(connection.id);
-      const bytes = encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason });
+      const bytes = this.#stamped(encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason }));
       this.#localBroadcast(session, bytes);
       this.#cluster?.memberLeft(session.id, connection.id, bytes);
       this.#captureOwn(session.id, bytes, '');
@@ -142,7 +143,7 @@ export class SessionRegistry {
           connection.destroyedReason = reason;
           this.onDestroyed(connection, reason);
           // Members on other nodes stay, so they are told, one frame per departure.
-          this.#cluster?.memberLeft(session.id, connection.id, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason }));
+          this.#cluster?.memberLeft(session.id, connection.id, this.#stamped(encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason })));
         }
       }
     }
@@ -158,9 +159,10 @@ export class SessionRegistry {
    * Sends the same bytes to every member except `except`, on every node (one publish for all the
    * other nodes). Returns this node's deliveries.
    */
-  broadcast(session: Session, bytes: Buffer, except?: Connection, droppable = false): number {
+  broadcast(session: Session, message: Buffer, except?: Connection, droppable = false, origin?: FrameOrigin): number {
+    const bytes = this.#stamped(message);
     // Published even when no remote member is known yet: one may have joined a moment ago.
-    this.#cluster?.broadcast(session.id, bytes, except?.id, droppable);
+    this.#cluster?.broadcast(session.id, bytes, except?.id, droppable, origin);
     this.#captureOwn(session.id, bytes, except?.id ?? '', droppable);
     return this.#localBroadcast(session, bytes, except, droppable);
   }
@@ -169,7 +171,8 @@ export class SessionRegistry {
    * A stream event (`streamCreated`, `streamPropertyChanged`, `streamDestroyed`) for every member on
    * every node; `stream` is the stream's new state, or its id once it ended (recorded for joiners).
    */
-  broadcastStream(session: Session, bytes: Buffer, stream: StreamInfo | string): number {
+  broadcastStream(session: Session, message: Buffer, stream: StreamInfo | string): number {
+    const bytes = this.#stamped(message);
     this.#cluster?.streamChanged(session.id, stream, bytes);
     this.#captureOwn(session.id, bytes, '');
     return this.#localBroadcast(session, bytes);
@@ -194,12 +197,26 @@ export class SessionRegistry {
     this.#cluster?.forgetStreams(session.id, streamIds);
   }
 
+  /**
+   * A targeted signal to a member of this node. In a deployment it is stamped and logged (not
+   * published), so that if this node dies the node taking the member over knows it was sent.
+   */
+  sendDirect(connection: Connection, message: Buffer, origin?: FrameOrigin): boolean {
+    if (!this.#cluster) {
+      return this.#outbox.send(connection, message, true);
+    }
+    const bytes = this.#cluster.stamp(message);
+    this.#cluster.direct(connection.sessionId, connection.id, bytes, true, origin, false);
+    return this.#outbox.send(connection, bytes, true);
+  }
+
   /** Sends to one member held by another node (a targeted signal); false when nobody holds it. */
-  sendToRemote(session: Session, connectionId: string, bytes: Buffer, droppable: boolean): boolean {
+  sendToRemote(session: Session, connectionId: string, message: Buffer, droppable: boolean, origin?: FrameOrigin): boolean {
     if (!this.#cluster || !session.remote.has(connectionId)) {
       return false;
     }
-    this.#cluster.direct(session.id, connectionId, bytes, droppable);
+    const bytes = this.#cluster.stamp(message);
+    this.#cluster.direct(session.id, connectionId, bytes, droppable, origin);
     if (this.captures.active) {
       this.captures.offer(session.id, { kind: 'direct', node: '', to: connectionId, droppable, payload: bytes.toString() }, true);
     }
@@ -240,7 +257,8 @@ export class SessionRegistry {
    * A connection this node handed over whose state never reached the other node: it is gone, and
    * everyone is told once, here and (when Redis allows) elsewhere.
    */
-  lostInHandoff(sessionId: string, connectionId: string, bytes: Buffer): void {
+  lostInHandoff(sessionId: string, connectionId: string, message: Buffer): void {
+    const bytes = this.#stamped(message);
     const session = this.#sessions.get(sessionId);
     if (session?.remote.delete(connectionId)) {
       this.#localBroadcast(session, bytes);
@@ -274,7 +292,7 @@ export class SessionRegistry {
     const session = this.#sessionFor(connection.sessionId, mediaMode);
     session.remote.delete(connection.id);
     session.connections.set(connection.id, connection);
-    this.#cluster?.memberMoved(session.id, connection.info());
+    this.#cluster?.memberMoved(session.id, memberOf(connection));
     this.#log.info('adopt()', { session: session.id, connection: connection.id });
   }
 
@@ -365,6 +383,19 @@ export class SessionRegistry {
     }
   }
 
+  /** The connection started publishing or subscribing: its record says so (it rejoins, not resumes, if this node dies). */
+  mediaStarted(connection: Connection): void {
+    if (!connection.media) {
+      connection.media = true;
+      this.#cluster?.memberUpdated(connection.sessionId, memberOf(connection));
+    }
+  }
+
+  /** In a deployment, every frame shared with other nodes carries this node's stamp (`cluster/frame-stamp.ts`). */
+  #stamped(bytes: Buffer): Buffer {
+    return this.#cluster ? this.#cluster.stamp(bytes) : bytes;
+  }
+
   /** This node's own broadcast, which the old holder of a connection in handoff will not deliver. */
   #captureOwn(sessionId: string, bytes: Buffer, except: string, droppable = false): void {
     if (!this.captures.active) {
@@ -395,4 +426,8 @@ function departureIn(payload: string): { connectionId: string; reason: Disconnec
   } catch {
     return undefined;
   }
+}
+
+function memberOf(connection: Connection): LocalMember {
+  return { info: connection.info(), resume: connection.resumeRecord() };
 }

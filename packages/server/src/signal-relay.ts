@@ -1,5 +1,6 @@
 import { SIGNAL_TYPE_PATTERN, SignalLimits, VigilError, utf8Length } from '@vigil/protocol';
 import { encodeMessage, type Connection } from './connection.js';
+import type { FrameOrigin } from './cluster/cluster-link.js';
 import type { Session, SessionRegistry } from './session-registry.js';
 
 export interface SignalRequest {
@@ -29,6 +30,8 @@ export interface SignalPlan {
   target: Connection | undefined;
   /** The recipient's id when another node holds it (multi-node deployments). */
   remoteTarget?: string;
+  /** The client request it answers (a deployment logs it: `cluster/session-log.ts`). */
+  origin?: FrameOrigin;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface SignalPlan {
  * for broken limits or an unknown recipient. Splitting check and delivery lets the sender's ack go out
  * before its own copy of a broadcast.
  */
-export function prepareSignal(session: Session, from: Connection | null, request: SignalRequest): SignalPlan {
+export function prepareSignal(session: Session, from: Connection | null, request: SignalRequest, requestId?: number): SignalPlan {
   checkSignal(request);
   let target: Connection | undefined;
   if (request.to !== undefined) {
@@ -51,20 +54,24 @@ export function prepareSignal(session: Session, from: Connection | null, request
     signalType: request.signalType ?? '',
     data: request.data,
   });
-  return target || request.to === undefined ? { bytes, target } : { bytes, target, remoteTarget: request.to };
+  const plan: SignalPlan = target || request.to === undefined ? { bytes, target } : { bytes, target, remoteTarget: request.to };
+  if (from && requestId !== undefined) {
+    plan.origin = { sender: from.id, requestId };
+  }
+  return plan;
 }
 
 /** Writes a prepared signal; per-sender order follows from the single event loop. Returns deliveries. */
 export function deliverSignal(registry: SessionRegistry, session: Session, plan: SignalPlan): number {
   if (plan.remoteTarget !== undefined) {
-    return registry.sendToRemote(session, plan.remoteTarget, plan.bytes, true) ? 1 : 0;
+    return registry.sendToRemote(session, plan.remoteTarget, plan.bytes, true, plan.origin) ? 1 : 0;
   }
   if (plan.target) {
-    const kept = registry.sendTo(plan.target, plan.bytes, true);
+    const kept = registry.sendDirect(plan.target, plan.bytes, plan.origin);
     if (plan.target.away) {
       registry.onSignalWhileAway(plan.target, plan.bytes);
     }
     return kept ? 1 : 0;
   }
-  return registry.broadcast(session, plan.bytes, undefined, true);
+  return registry.broadcast(session, plan.bytes, undefined, true, plan.origin);
 }

@@ -1,10 +1,24 @@
 import type { ConnectionInfo, DisconnectReason, StreamInfo } from '@vigil/protocol';
 import type { BusFrame } from './bus-frame.js';
-import type { RemoteMembers } from './remote-members.js';
+import type { MemberRecord, RemoteMembers, ResumeRecord } from './remote-members.js';
 import type { RemoteStreams } from './remote-streams.js';
+import type { LogEntry } from './session-log.js';
+
+/** A member of this node as other nodes need it: what peers see, and what a takeover needs. */
+export interface LocalMember {
+  info: ConnectionInfo;
+  resume: ResumeRecord;
+}
+
+/** The request a frame answers (a signal): logged so a takeover knows what its sender's node processed. */
+export interface FrameOrigin {
+  sender: string;
+  requestId: number;
+}
 
 export interface ClusterStats {
   redisLatencyMs: number;
+  orphaned: number;
   reaped: number;
   handoffsIn: number;
   handoffsOut: number;
@@ -22,6 +36,8 @@ export interface ClusterLink {
    * applied to the session's `members` view; `news` says whether clients should hear of them.
    */
   onFrame: (sessionId: string, frame: BusFrame, news: boolean) => void;
+  /** A member of this node was taken over by `node` while this one was taken for dead (a stall past its lease). */
+  onTakenOver: (sessionId: string, connectionId: string, node: string) => void;
   /**
    * Before a local connection joins: subscribe to the session and load its remote members. Each call
    * holds the session until a matching `release`. Throws `STORE_UNAVAILABLE` when Redis cannot answer.
@@ -41,16 +57,21 @@ export interface ClusterLink {
   relay(sessionId: string, to: string, payload: string): void;
   /** Forgets stream records a dead node left behind (their publisher is gone). */
   forgetStreams(sessionId: string, streamIds: string[]): void;
-  memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
-  memberChanged(sessionId: string, info: ConnectionInfo, bytes: Buffer): void;
+  /** A frame stamped with this node and its next count (`frame-stamp.ts`): every frame shared with other nodes is. */
+  stamp(bytes: Buffer): Buffer;
+  memberJoined(sessionId: string, member: LocalMember, bytes: Buffer): void;
+  memberChanged(sessionId: string, member: LocalMember, bytes: Buffer): void;
+  /** The member's record changed without anything to tell peers (it started publishing or subscribing). */
+  memberUpdated(sessionId: string, member: LocalMember): void;
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void;
   /** A member handed over to this node: its record now names this node (no frame: nothing changed for peers). */
-  memberMoved(sessionId: string, info: ConnectionInfo): void;
-  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean): void;
-  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean): void;
+  memberMoved(sessionId: string, member: LocalMember): void;
+  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean, origin?: FrameOrigin): void;
+  /** For one member; `publish` false when this node holds it (logged only, for a takeover). */
+  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean, origin?: FrameOrigin, publish?: boolean): void;
   kick(sessionId: string, to: string, reason: DisconnectReason): void;
   /** Members of a session this node may not serve (REST calls landing on any node). */
-  loadMembers(sessionId: string): Promise<Map<string, { node: string; info: ConnectionInfo }>>;
+  loadMembers(sessionId: string): Promise<Map<string, MemberRecord>>;
   /** Publishes a frame for a session this node does not hold (REST on a node with no local member). */
   publishTo(sessionId: string, frame: BusFrame): Promise<void>;
   /**
@@ -60,6 +81,12 @@ export interface ClusterLink {
   claimHome(sessionId: string, url: string): Promise<{ node: string; url: string }>;
   /** The node a session is tied to, if one is recorded and alive (REST forwarding). */
   homeOf(sessionId: string): Promise<{ node: string; url: string } | undefined>;
+  /** Whether `node`'s lease is still running. */
+  nodeAlive(node: string): Promise<boolean>;
+  /** A member's record and the frames logged since it joined (`session-log.ts`), for a takeover. */
+  history(sessionId: string, connectionId: string): Promise<{ record: string; entries: LogEntry[] } | undefined>;
+  /** Takes a member over from dead node `from`: its record names this node now. False if it no longer named `from`. */
+  claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean>;
   /** Counters for `/metrics`. */
   stats(): ClusterStats;
   countHandoff(direction: 'in' | 'out'): void;

@@ -6,6 +6,7 @@ import { secretsEqual } from '../secret-compare.js';
 import type { ServerContext } from '../server-context.js';
 import type { BusFrame } from './bus-frame.js';
 import type { ClusterLink } from './cluster-link.js';
+import { takeOverFromLog } from './takeover.js';
 
 /**
  * Resume on another node (docs/scale-out.md). A client whose socket dropped may come back through the
@@ -46,6 +47,8 @@ type Limits = { rateLimit: RateLimit; maxReplayBytes: number };
 interface Waiter {
   sessionId: string;
   connectionId: string;
+  /** The node asked. */
+  holder: string;
   limits: Limits;
   /** Present while `takeOver` still waits; a late answer is adopted without it. */
   settle?: (result: Connection | { code: string }) => void;
@@ -62,6 +65,13 @@ export class Handoff {
     this.#cluster = cluster;
     ctx.registry.onHandoffRequest = (connection, frame) => this.#handOver(connection, frame);
     ctx.registry.onHandoffAnswer = (_sessionId, frame) => this.#answered(frame);
+    cluster.onTakenOver = (sessionId, connectionId, node) => {
+      const connection = ctx.registry.get(sessionId)?.connections.get(connectionId);
+      if (connection && !connection.destroyedReason) {
+        ctx.log.warn('cluster: a member was taken over by another node while this one was taken for dead', { session: sessionId, connection: connectionId, by: node });
+        this.#retire(connection, node, 'taken over elsewhere');
+      }
+    };
     ctx.registry.onReleaseRequest = (connection, token) => {
       // A client that rejoined elsewhere names its old connection: same proof as a resume.
       if (secretsEqual(connection.resumeToken, token)) {
@@ -81,12 +91,17 @@ export class Handoff {
    * connection (away, its grace running, until the caller attaches the new socket). Throws
    * `RESUME_FAILED` / `RESUME_TOKEN_INVALID` like a local resume would.
    */
-  async takeOver(request: { sessionId: string; connectionId: string; resumeToken: string }, limits: Limits): Promise<Connection> {
+  async takeOver(request: { sessionId: string; connectionId: string; resumeToken: string; rx: number; seen?: ReadonlyMap<string, string> | undefined }, limits: Limits): Promise<Connection> {
     const { registry, log } = this.#ctx;
     const { sessionId, connectionId } = request;
     if (registry.captures.has(connectionId)) {
-      // One handoff at a time per connection; the client's next attempt finds it adopted here.
-      throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.');
+      // One handoff at a time per connection; the client's next attempt finds it adopted here — or,
+      // if the node asked has died meanwhile, takes it over from the log.
+      const stale = [...this.#waiters].find(([, w]) => w.connectionId === connectionId && !w.settle);
+      if (!stale || (await this.#cluster.nodeAlive(stale[1].holder))) {
+        throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.');
+      }
+      this.#drop(stale[0]);
     }
     await this.#cluster.hold(sessionId);
     let id: string | undefined;
@@ -95,15 +110,22 @@ export class Handoff {
       if (!record || record.node === this.#cluster.nodeId || registry.captures.has(connectionId)) {
         throw new VigilError('RESUME_FAILED');
       }
+      if (record.orphan || !(await this.#cluster.nodeAlive(record.node))) {
+        if (!request.seen) {
+          throw new VigilError('RESUME_FAILED'); // a client that keeps no stamps cannot be replayed to exactly once
+        }
+        return await takeOverFromLog(this.#ctx, this.#cluster, { sessionId, connectionId, resumeToken: request.resumeToken, seen: request.seen, rx: request.rx }, record.node, limits);
+      }
       const request_ = randomId(16);
       registry.captures.begin(sessionId, connectionId, request_);
       const answer = new Promise<Connection | { code: string }>((resolve) => {
-        const waiter: Waiter = { sessionId, connectionId, limits, settle: resolve };
+        const waiter: Waiter = { sessionId, connectionId, holder: record.node, limits, settle: resolve };
         this.#waiters.set(request_, waiter);
         const timer = setTimeout(() => {
-          // Too slow: the client rejoins, but an answer that still comes is adopted, not lost.
+          // Too slow: the client tries again (by then the node may be known dead, see above), and an
+          // answer that still comes is adopted, not lost.
           delete waiter.settle;
-          resolve({ code: 'RESUME_FAILED' });
+          resolve({ code: 'SERVER_BUSY' });
           setTimeout(() => this.#drop(request_), LATE_ANSWER_MS).unref();
         }, ANSWER_TIMEOUT_MS);
         timer.unref();
@@ -119,7 +141,7 @@ export class Handoff {
       const result = await answer;
       if (!(result instanceof Connection)) {
         log.info('handoff: refused', { session: sessionId, connection: connectionId, code: result.code });
-        throw new VigilError(result.code === 'RESUME_TOKEN_INVALID' ? 'RESUME_TOKEN_INVALID' : 'RESUME_FAILED');
+        throw new VigilError(result.code === 'RESUME_TOKEN_INVALID' || result.code === 'SERVER_BUSY' ? result.code : 'RESUME_FAILED');
       }
       return result;
     } catch (err) {
@@ -132,7 +154,7 @@ export class Handoff {
 
   /** A's side: verifies the request, stops serving the connection and sends its state. */
   #handOver(connection: Connection, frame: Extract<BusFrame, { kind: 'handoff' }>): void {
-    const { registry, liveness, grace, log, timeline, push } = this.#ctx;
+    const { registry, log } = this.#ctx;
     const refuse = (code: string) => {
       void this.#cluster.publishTo(connection.sessionId, { kind: 'refused', node: this.#cluster.nodeId, to: connection.id, request: frame.request, payload: code }).catch(() => {});
     };
@@ -145,16 +167,6 @@ export class Handoff {
       // and republishes instead (docs/scale-out.md).
       refuse('RESUME_FAILED');
       return;
-    }
-    liveness.stop(connection);
-    grace.cancel(connection);
-    const socket = connection.socket;
-    connection.socket = undefined;
-    if (socket && socket.readyState <= 1) {
-      socket.removeAllListeners('message');
-      socket.removeAllListeners('close');
-      socket.close(CloseCodes.networkDisconnected, 'moved');
-      setTimeout(() => socket.terminate(), 1_000).unref();
     }
     const state: HandedState = {
       id: connection.id,
@@ -169,12 +181,7 @@ export class Handoff {
       initialLayoutClassList: connection.initialLayoutClassList,
       replay: connection.replay.snapshot(),
     };
-    // Marked so that nothing late (a frame from the old socket, a timer) acts on it here again.
-    connection.destroyedReason = 'networkDisconnected';
-    registry.detach(connection, frame.node);
-    push.left(connection, 'clientDisconnected'); // forgets it here; nothing is held, it lives on
-    timeline.record(connection, 'moved', 'resumed on another node');
-    connection.replay.clear();
+    this.#retire(connection, frame.node, 'resumed on another node');
     this.#cluster.countHandoff('out');
     log.info('handoff: handed over', { session: connection.sessionId, connection: connection.id, to: frame.node, frames: state.replay.sent.length + state.replay.waiting.length });
     void this.#cluster
@@ -184,6 +191,27 @@ export class Handoff {
         log.error('handoff: answer not published; the connection ends', { connection: connection.id, error: err.message });
         registry.lostInHandoff(connection.sessionId, connection.id, encodeMessage({ type: 'connectionDestroyed', connectionId: connection.id, reason: 'networkDisconnected' }));
       });
+  }
+
+  /** Stops serving a connection that lives on at `toNode`, silently: it is not gone, so nobody is told. */
+  #retire(connection: Connection, toNode: string, why: string): void {
+    const { registry, liveness, grace, timeline, push } = this.#ctx;
+    liveness.stop(connection);
+    grace.cancel(connection);
+    const socket = connection.socket;
+    connection.socket = undefined;
+    if (socket && socket.readyState <= 1) {
+      socket.removeAllListeners('message');
+      socket.removeAllListeners('close');
+      socket.close(CloseCodes.networkDisconnected, 'moved');
+      setTimeout(() => socket.terminate(), 1_000).unref();
+    }
+    // Marked so that nothing late (a frame from the old socket, a timer) acts on it here again.
+    connection.destroyedReason = 'networkDisconnected';
+    registry.detach(connection, toNode);
+    push.left(connection, 'clientDisconnected'); // forgets it here; nothing is held, it lives on
+    timeline.record(connection, 'moved', why);
+    connection.replay.clear();
   }
 
   #answered(frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>): void {

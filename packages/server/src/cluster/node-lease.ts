@@ -4,41 +4,44 @@ import type { Logger } from '../logger.js';
 import { encodeBusFrame } from './bus-frame.js';
 import type { RedisKeys } from './redis-keys.js';
 import { parseMemberRecord } from './remote-members.js';
+import type { SessionLog } from './session-log.js';
 
-/**
- * Removes one member of a dead node and tells the session, atomically, only if the record still
- * belongs to that node: of several survivors racing, exactly one announces the departure.
- * KEYS[1] member hash; ARGV: connection id, dead node id, channel, frame.
- */
-const REAP_MEMBER = `
-local record = redis.call('HGET', KEYS[1], ARGV[1])
-if not record then return 0 end
-if not string.find(record, '"node":"' .. ARGV[2] .. '"', 1, true) then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1
-`;
+interface LeaseDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  nodeId: string;
+  leaseMs: number;
+  /** How long a dead node's members wait for their clients to resume elsewhere. */
+  graceMs: { network: number; suspend: number };
+  history: SessionLog;
+  log: Logger;
+  onLost: () => void;
+}
 
 /**
  * A node's lease in the `nodes` sorted set, renewed every third of its length, and the reaper that
- * every node runs: members of a node whose lease ran out are destroyed once, by whichever survivor
- * gets there first — no coordinator. Reasons follow rule 6: `suspended` for a member that had announced
- * the background, `networkDisconnected` otherwise.
+ * every node runs, with no coordinator. When a node's lease runs out, its members become orphans: peers
+ * see them `reconnecting` (or `suspended`, rule 6), and their clients may resume on any node until the
+ * grace runs out (`takeover.ts`). Then whichever survivor gets there first destroys each one, exactly
+ * once, with reason `suspended` or `networkDisconnected`. Both steps are scripts that act only while the
+ * record still names the dead node, so racing survivors and a resuming client cannot both win.
  */
 export class NodeLease {
   #timer: NodeJS.Timeout | undefined;
   #reaping = false;
+  /** Members of dead nodes destroyed by this node. */
   reaped = 0;
+  /** Members of dead nodes this node orphaned. */
+  orphaned = 0;
   /** Round trip of the last renewal. */
   latencyMs = 0;
 
-  readonly deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger; onLost: () => void };
+  readonly deps: LeaseDeps;
   #started = false;
 
-  constructor(deps: { redis: Redis; keys: RedisKeys; nodeId: string; leaseMs: number; log: Logger; onLost: () => void }) {
+  constructor(deps: LeaseDeps) {
     this.deps = deps;
   }
-
   async start(): Promise<void> {
     await this.renew();
     this.#timer = setInterval(() => {
@@ -72,49 +75,71 @@ export class NodeLease {
       .catch(() => {});
   }
 
-  /** One pass over expired leases; bounded by what Redis lists, skipped while a pass is running. */
+  /** One pass over expired leases and orphans whose grace is over; skipped while a pass is running. */
   async reap(): Promise<void> {
     if (this.#reaping) {
       return;
     }
     this.#reaping = true;
     try {
-      const { redis, keys, log } = this.deps;
-      const dead = await redis.zrangebyscore(keys.nodes, '-inf', Date.now(), 'LIMIT', 0, 100);
-      for (const node of dead) {
-        if (node === this.deps.nodeId) {
-          continue; // our own lease lapsed while Redis was away; `renew` restores it
-        }
-        for (const sessionId of await redis.smembers(keys.nodeSessions(node))) {
-          const hash = await redis.hgetall(keys.members(sessionId));
-          for (const text of Object.values(hash)) {
-            const record = parseMemberRecord(text);
-            if (record?.node !== node) {
-              continue;
-            }
-            const reason = record.info.state === 'suspended' || record.info.state === 'background' ? 'suspended' : 'networkDisconnected';
-            // Published on behalf of the dead node, so every survivor (this one included) delivers it.
-            const frame = encodeBusFrame({
-              kind: 'broadcast',
-              node,
-              except: '',
-              droppable: false,
-              member: true,
-              payload: encodeMessage({ type: 'connectionDestroyed', connectionId: record.info.id, reason }).toString(),
-            });
-            const removed = await redis.eval(REAP_MEMBER, 1, keys.members(sessionId), record.info.id, node, keys.channel(sessionId), frame);
-            if (removed === 1) {
-              this.reaped += 1;
-              log.info('cluster: reaped member of a dead node', { node, session: sessionId, connection: record.info.id, reason });
-            }
-          }
-        }
-        await redis.multi().zrem(keys.nodes, node).del(keys.nodeSessions(node)).exec();
-      }
+      await this.#orphanDeadNodes();
+      await this.#destroyDueOrphans();
     } catch (err) {
       this.deps.log.debug('cluster: reap pass failed', { error: (err as Error).message });
     } finally {
       this.#reaping = false;
     }
   }
+
+  async #orphanDeadNodes(): Promise<void> {
+    const { redis, keys, log, history, graceMs } = this.deps;
+    const dead = await redis.zrangebyscore(keys.nodes, '-inf', Date.now(), 'LIMIT', 0, 100);
+    for (const node of dead) {
+      if (node === this.deps.nodeId) {
+        continue; // our own lease lapsed while Redis was away; `renew` restores it
+      }
+      for (const sessionId of await redis.smembers(keys.nodeSessions(node))) {
+        const hash = await redis.hgetall(keys.members(sessionId));
+        for (const text of Object.values(hash)) {
+          const record = parseMemberRecord(text);
+          if (record?.node !== node || record.orphan) {
+            continue;
+          }
+          const state = record.info.state === 'suspended' || record.info.state === 'background' ? 'suspended' : 'reconnecting';
+          const orphan = JSON.stringify({ ...record, orphan: true, info: { ...record.info, state } });
+          const payload = encodeMessage({ type: 'connectionStateChanged', connectionId: record.info.id, state, reason: 'nodeLost' }).toString();
+          if (await history.reap(sessionId, record.info.id, node, 'orphan', orphan, frameHead(node), payload)) {
+            await redis.zadd(keys.orphans, Date.now() + (state === 'suspended' ? graceMs.suspend : graceMs.network), `${sessionId} ${record.info.id}`);
+            this.orphaned += 1;
+            log.info('cluster: member of a dead node waits for its client', { node, session: sessionId, connection: record.info.id, state });
+          }
+        }
+      }
+      await redis.multi().zrem(keys.nodes, node).del(keys.nodeSessions(node)).exec();
+    }
+  }
+
+  async #destroyDueOrphans(): Promise<void> {
+    const { redis, keys, log, history } = this.deps;
+    const due = await redis.zrangebyscore(keys.orphans, '-inf', Date.now(), 'LIMIT', 0, 100);
+    for (const entry of due) {
+      const [sessionId = '', connectionId = ''] = entry.split(' ');
+      const record = parseMemberRecord((await redis.hget(keys.members(sessionId), connectionId)) ?? '');
+      if (record?.orphan) {
+        const reason = record.info.state === 'suspended' ? 'suspended' : 'networkDisconnected';
+        const payload = encodeMessage({ type: 'connectionDestroyed', connectionId, reason }).toString();
+        if (await history.reap(sessionId, connectionId, record.node, 'destroy', '', frameHead(record.node), payload)) {
+          this.reaped += 1;
+          log.info('cluster: member of a dead node ended', { node: record.node, session: sessionId, connection: connectionId, reason });
+        }
+      }
+      await redis.zrem(keys.orphans, entry);
+    }
+  }
+}
+
+/** A presence frame's header, published on behalf of the dead node so that every survivor delivers it. */
+function frameHead(deadNode: string): string {
+  const encoded = encodeBusFrame({ kind: 'broadcast', node: deadNode, except: '', droppable: false, member: true, payload: '' });
+  return encoded.slice(0, -1);
 }

@@ -3,20 +3,26 @@ import { VigilError, randomId, type ConnectionInfo, type DisconnectReason, type 
 import { encodeMessage } from '../connection.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
-import type { ClusterLink, ClusterStats } from './cluster-link.js';
+import type { ClusterLink, ClusterStats, FrameOrigin, LocalMember } from './cluster-link.js';
+import { stampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
 import { NodeLease } from './node-lease.js';
 import { RedisKeys } from './redis-keys.js';
 import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { RemoteStreams, parseStreamRecord, type StreamRecord } from './remote-streams.js';
+import { SessionLog, type LogEntry } from './session-log.js';
 
 export interface RedisClusterOptions {
   /** `redis://host:port/db` (or `rediss://`). */
   url: string;
   /** Prefix of every key and channel; several deployments can share one Redis. Default `vigil:`. */
   prefix?: string;
-  /** How long a node's lease lasts without renewal; past it, survivors remove its members. Default 10 s. */
+  /** How long a node's lease lasts without renewal; past it, survivors orphan its members. Default 10 s. */
   leaseMs?: number;
+  /** How long survivors keep a dead node's members for their clients to resume elsewhere (the server's graces). */
+  graceMs?: { network: number; suspend: number };
+  /** Bound of each session's log (`session-log.ts`); default 10 000 frames. */
+  logMaxLen?: number;
   log: Logger;
 }
 
@@ -44,7 +50,9 @@ export class RedisCluster implements ClusterLink {
   /** Called after Redis came back: the member lists may have changed while it was away. */
   onResync: (sessionId: string, before: Map<string, ConnectionInfo>, newStreams: StreamInfo[]) => void = () => {};
   /** The node's own members, re-asserted after a Redis restart (its memory may be empty). */
-  localMembers: () => Iterable<{ sessionId: string; info: ConnectionInfo }> = () => [];
+  localMembers: () => Iterable<{ sessionId: string; member: LocalMember }> = () => [];
+  /** A member of this node that another node took over while this one was taken for dead. */
+  onTakenOver: (sessionId: string, connectionId: string, node: string) => void = () => {};
   /** The node's own live streams, re-asserted with its members. */
   localStreams: () => Iterable<{ sessionId: string; info: StreamInfo }> = () => [];
   readonly #cmd: Redis;
@@ -57,6 +65,10 @@ export class RedisCluster implements ClusterLink {
   #wasDown = false;
   readonly #unsentLeaves: (() => Promise<unknown>)[] = [];
   readonly #homes: MediaHomes;
+  /** Each session's log of shared frames, for takeovers after a node's death. */
+  readonly #history: SessionLog;
+  /** This node's running count, stamped on every frame it shares. */
+  #stamps = 0;
   #closed = false;
 
   private constructor(options: RedisClusterOptions) {
@@ -66,12 +78,18 @@ export class RedisCluster implements ClusterLink {
     this.#keys = new RedisKeys(options.prefix);
     this.#prefix = options.prefix ?? 'vigil:';
     this.#log = options.log;
+    const grace = options.graceMs ?? { network: 60_000, suspend: 180_000 };
+    const leaseMs = options.leaseMs ?? 10_000;
+    // The log must outlive the longest grace of a member orphaned at its node's lease expiry.
+    this.#history = new SessionLog(this.#cmd, this.#keys, { maxLen: options.logMaxLen ?? 10_000, ttlMs: Math.max(grace.network, grace.suspend) + leaseMs + 60_000 });
     this.#homes = new MediaHomes({ redis: this.#cmd, keys: this.#keys, nodeId: this.nodeId, run: (command) => this.#command(command) });
     this.#lease = new NodeLease({
       redis: this.#cmd,
       keys: this.#keys,
       nodeId: this.nodeId,
-      leaseMs: options.leaseMs ?? 10_000,
+      leaseMs,
+      graceMs: grace,
+      history: this.#history,
       log: options.log,
       onLost: () => {
         this.#wasDown = true;
@@ -127,7 +145,7 @@ export class RedisCluster implements ClusterLink {
   }
 
   stats(): ClusterStats {
-    return { redisLatencyMs: this.#lease.latencyMs, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out };
+    return { redisLatencyMs: this.#lease.latencyMs, orphaned: this.#lease.orphaned, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out };
   }
 
   async hold(sessionId: string): Promise<void> {
@@ -204,42 +222,38 @@ export class RedisCluster implements ClusterLink {
     }
   }
 
-  memberJoined(sessionId: string, info: ConnectionInfo, bytes: Buffer): void {
-    this.#send(
-      this.#cmd
-        .multi()
-        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
-        .sadd(this.#keys.nodeSessions(this.nodeId), sessionId)
-        .publish(this.#keys.channel(sessionId), this.#memberFrame(bytes))
-        .exec(),
-      'memberJoined',
-    );
+  stamp(bytes: Buffer): Buffer {
+    this.#stamps += 1;
+    return stampFrame(bytes, this.nodeId, this.#stamps);
   }
 
-  memberChanged(sessionId: string, info: ConnectionInfo, bytes: Buffer): void {
-    this.#send(
-      this.#cmd
-        .multi()
-        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
-        .publish(this.#keys.channel(sessionId), this.#memberFrame(bytes))
-        .exec(),
-      'memberChanged',
-    );
+  memberJoined(sessionId: string, member: LocalMember, bytes: Buffer): void {
+    const multi = this.#cmd.multi().hset(this.#keys.members(sessionId), member.info.id, this.#record(member)).sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
+    this.#history.joinIn(multi, sessionId, member.info.id, this.#memberFrame(bytes));
+    this.#send(multi.exec(), 'memberJoined');
   }
 
-  memberMoved(sessionId: string, info: ConnectionInfo): void {
-    this.#send(
-      this.#cmd
-        .multi()
-        .hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord))
-        .sadd(this.#keys.nodeSessions(this.nodeId), sessionId)
-        .exec(),
-      'memberMoved',
-    );
+  memberChanged(sessionId: string, member: LocalMember, bytes: Buffer): void {
+    const multi = this.#cmd.multi().hset(this.#keys.members(sessionId), member.info.id, this.#record(member));
+    this.#history.frameIn(multi, sessionId, this.#memberFrame(bytes));
+    this.#send(multi.exec(), 'memberChanged');
+  }
+
+  memberUpdated(sessionId: string, member: LocalMember): void {
+    this.#send(this.#cmd.hset(this.#keys.members(sessionId), member.info.id, this.#record(member)), 'memberUpdated');
+  }
+
+  memberMoved(sessionId: string, member: LocalMember): void {
+    this.#send(this.#cmd.multi().hset(this.#keys.members(sessionId), member.info.id, this.#record(member)).sadd(this.#keys.nodeSessions(this.nodeId), sessionId).exec(), 'memberMoved');
   }
 
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
-    const leave = () => this.#cmd.multi().hdel(this.#keys.members(sessionId), connectionId).publish(this.#keys.channel(sessionId), this.#memberFrame(bytes)).exec();
+    const frame = this.#memberFrame(bytes);
+    const leave = () => {
+      const multi = this.#cmd.multi().hdel(this.#keys.members(sessionId), connectionId).hdel(this.#keys.joins(sessionId), connectionId);
+      this.#history.frameIn(multi, sessionId, frame);
+      return multi.exec();
+    };
     // A departure must reach the other nodes even if Redis is away now: kept (bounded) and sent on recovery.
     leave().catch((err: Error) => {
       this.#log.warn('cluster: departure not published yet', { session: sessionId, connection: connectionId, error: err.message });
@@ -249,16 +263,18 @@ export class RedisCluster implements ClusterLink {
     });
   }
 
-  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean): void {
-    this.#publish(sessionId, { kind: 'broadcast', node: this.nodeId, except: except ?? '', droppable, member: false, payload: bytes.toString() });
+  broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean, origin?: FrameOrigin): void {
+    const frame = encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: except ?? '', droppable, member: false, payload: bytes.toString() });
+    this.#send(this.#history.frame(sessionId, frame, origin), 'broadcast');
   }
 
-  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean): void {
-    this.#publish(sessionId, { kind: 'direct', node: this.nodeId, to, droppable, payload: bytes.toString() });
+  direct(sessionId: string, to: string, bytes: Buffer, droppable: boolean, origin?: FrameOrigin, publish = true): void {
+    const frame = encodeBusFrame({ kind: 'direct', node: this.nodeId, to, droppable, payload: bytes.toString() });
+    this.#send(this.#history.frame(sessionId, frame, origin, publish), 'direct');
   }
 
   kick(sessionId: string, to: string, reason: DisconnectReason): void {
-    this.#publish(sessionId, { kind: 'kick', node: this.nodeId, to, reason });
+    this.#send(this.#history.frame(sessionId, encodeBusFrame({ kind: 'kick', node: this.nodeId, to, reason })), 'kick');
   }
 
   async loadMembers(sessionId: string): Promise<Map<string, MemberRecord>> {
@@ -281,8 +297,33 @@ export class RedisCluster implements ClusterLink {
     return this.#homes.claimHome(sessionId, url);
   }
 
+  async nodeAlive(node: string): Promise<boolean> {
+    const score = await this.#command(() => this.#cmd.zscore(this.#keys.nodes, node));
+    return score !== null && Number(score) > Date.now();
+  }
+
+  history(sessionId: string, connectionId: string): Promise<{ record: string; entries: LogEntry[] } | undefined> {
+    return this.#command(() => this.#history.history(sessionId, connectionId));
+  }
+
+  async claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean> {
+    const claimed = await this.#command(() => this.#history.claim(sessionId, member.info.id, from, this.#record(member)));
+    if (claimed) {
+      this.#send(this.#cmd.multi().zrem(this.#keys.orphans, `${sessionId} ${member.info.id}`).sadd(this.#keys.nodeSessions(this.nodeId), sessionId).exec(), 'claimMember');
+    }
+    return claimed;
+  }
+
   async publishTo(sessionId: string, frame: BusFrame): Promise<void> {
-    await this.#command(() => this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)));
+    if (frame.kind === 'broadcast' || frame.kind === 'direct') {
+      // What members get is stamped and logged like any frame this node shares.
+      const stamped = { ...frame, payload: this.stamp(Buffer.from(frame.payload)).toString() };
+      await this.#command(() => this.#history.frame(sessionId, encodeBusFrame(stamped)));
+    } else if (frame.kind === 'kick') {
+      await this.#command(() => this.#history.frame(sessionId, encodeBusFrame(frame)));
+    } else {
+      await this.#command(() => this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)));
+    }
   }
 
   async close(): Promise<void> {
@@ -309,6 +350,10 @@ export class RedisCluster implements ClusterLink {
   async #loadStreams(sessionId: string): Promise<StreamRecord[]> {
     const hash = await this.#command(() => this.#cmd.hgetall(this.#keys.streams(sessionId)));
     return Object.values(hash).flatMap((text) => parseStreamRecord(text) ?? []);
+  }
+
+  #record(member: LocalMember): string {
+    return JSON.stringify({ node: this.nodeId, info: member.info, resume: member.resume } satisfies MemberRecord);
   }
 
   #memberFrame(bytes: Buffer): string {
@@ -381,18 +426,28 @@ export class RedisCluster implements ClusterLink {
 
   /** After an outage: re-assert this node's members and lease, and re-read every held session. */
   async #resync(): Promise<void> {
-    // A survivor may have reaped this node while it could not renew its lease: announcing the members
-    // again is harmless (nodes drop presence they already know) and undoes a wrong removal.
+    // Survivors may have taken this node for dead while it could not renew its lease: asserting the
+    // members again is harmless (nodes drop presence they already know) and undoes a wrong "reconnecting" —
+    // except for members whose clients resumed on another node meanwhile, which are let go.
     const mine = this.#cmd.multi();
-    for (const { sessionId, info } of this.localMembers()) {
-      mine.hset(this.#keys.members(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies MemberRecord));
-      mine.sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
-      mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info })));
-      if (info.state !== 'active') {
+    const lost: { sessionId: string; connectionId: string; node: string }[] = [];
+    await Promise.all(
+      [...this.localMembers()].map(async ({ sessionId, member }) => {
+        const { info } = member;
+        const holder = await this.#history.reassert(sessionId, info.id, this.nodeId, this.#record(member));
+        if (holder !== '') {
+          lost.push({ sessionId, connectionId: info.id, node: holder }); // its client resumed there while we were taken for dead
+          return;
+        }
+        mine.sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
+        mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info })));
         // Nodes that knew the member drop the creation as old news; a state change made during the
-        // outage still reaches them this way.
+        // outage (or the survivors' "reconnecting" while this node was taken for dead) is undone this way.
         mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionStateChanged', connectionId: info.id, state: info.state, reason: 'resynchronised' })));
-      }
+      }),
+    );
+    for (const { sessionId, connectionId, node } of lost) {
+      this.onTakenOver(sessionId, connectionId, node);
     }
     for (const { sessionId, info } of this.localStreams()) {
       mine.hset(this.#keys.streams(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies StreamRecord));

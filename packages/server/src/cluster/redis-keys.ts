@@ -19,6 +19,26 @@ export class RedisKeys {
     return `${this.#prefix}s:{${sessionId}}:streams`;
   }
 
+  /** Stream: the session's log of shared frames (`session-log.ts`). */
+  log(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:log`;
+  }
+
+  /** Hash: connection id → id of its join's log entry, where its history starts. */
+  joins(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:joins`;
+  }
+
+  /** Counter stamping the frames survivors announce for dead nodes' members. */
+  reapCounter(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:reaped`;
+  }
+
+  /** Sorted set: `sessionId connectionId` of members orphaned by a dead node, scored by the end of their grace. */
+  get orphans(): string {
+    return `${this.#prefix}orphans`;
+  }
+
   /** The node whose forwarding unit serves a routed session: `{"node","url"}` (docs/scale-out.md). */
   home(sessionId: string): string {
     return `${this.#prefix}s:{${sessionId}}:home`;

@@ -1,9 +1,23 @@
-import { isConnectionState, type ConnectionInfo } from '@vigil/protocol';
+import { isConnectionState, isRole, type AnnouncedState, type ConnectionInfo, type Role } from '@vigil/protocol';
 
-/** A member held by another node, as stored in Redis and mirrored on every node serving the session. */
+/** What another node needs to take a member over if its node dies (`takeover.ts`). */
+export interface ResumeRecord {
+  role: Role;
+  /** SHA-256 of the resume token (hex): enough to check one, useless to present. */
+  tokenHash: string;
+  announced: AnnouncedState;
+  layout: string[];
+  /** It publishes or subscribes: such a member rejoins rather than resumes elsewhere. */
+  media: boolean;
+}
+
+/** A member as stored in Redis (and, for other nodes' members, mirrored on every node serving the session). */
 export interface MemberRecord {
   node: string;
   info: ConnectionInfo;
+  resume?: ResumeRecord;
+  /** Its node died; a survivor ends it when its grace runs out unless its client resumes elsewhere first. */
+  orphan?: boolean;
 }
 
 /**
@@ -118,7 +132,16 @@ export function parseMemberRecord(text: string): MemberRecord | undefined {
     if (typeof value.node !== 'string' || !info || typeof info.id !== 'string' || !isConnectionState(info.state)) {
       return undefined;
     }
-    return { node: value.node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: info.state } };
+    const record: MemberRecord = { node: value.node, info: { id: info.id, data: String(info.data ?? ''), creationTime: Number(info.creationTime) || 0, state: info.state } };
+    const resume = value.resume;
+    if (resume && isRole(resume.role) && typeof resume.tokenHash === 'string' && Array.isArray(resume.layout)) {
+      const announced = resume.announced === 'background' || resume.announced === 'interrupted' ? resume.announced : 'active';
+      record.resume = { role: resume.role, tokenHash: resume.tokenHash, announced, layout: resume.layout.filter((c) => typeof c === 'string'), media: resume.media === true };
+    }
+    if (value.orphan === true) {
+      record.orphan = true;
+    }
+    return record;
   } catch {
     return undefined;
   }

@@ -134,6 +134,7 @@ export class StreamService {
       nowMs: this.#options.clock.now(),
     });
     session.streams.set(streamId, stream);
+    this.#options.registry.mediaStarted(connection);
     this.messaging.ack(connection, message.id);
     if (forceMuted) {
       this.forceMute.muteStream(session, stream);
@@ -170,6 +171,7 @@ export class StreamService {
     const remote = stream ? undefined : this.crossNode.liveRemote(session, message.streamId);
     if (remote && session.mediaMode === 'relayed') {
       this.crossNode.subscribe(session, connection, message, remote.info.connectionId, atLimit);
+      this.#options.registry.mediaStarted(connection);
       return;
     }
     if (!stream?.live) {
@@ -194,6 +196,7 @@ export class StreamService {
       subscribeToVideo: message.subscribeToVideo ?? true,
     };
     stream.subscriptions.set(subscription.id, subscription);
+    this.#options.registry.mediaStarted(connection);
     mine.add(subscription);
     this.#subscriptionsOf.set(connection, mine);
     if (session.mediaMode === 'relayed') {

@@ -77,7 +77,7 @@ function handle(ctx: ServerContext, connection: Connection, message: ClientMessa
         to: message.to,
         signalType: message.signalType,
         data: message.data,
-      });
+      }, message.id);
       reply(ctx, connection, { type: 'ack', id: message.id });
       ctx.metrics.signals(deliverSignal(ctx.registry, session, plan));
       return;

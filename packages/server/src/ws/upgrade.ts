@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ID_PATTERN, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, VigilError, isVigilError, parseSessionId } from '@vigil/protocol';
 import { verifyClientToken, type TokenGrant } from '../client-token.js';
+import { parseSeenStamps } from '../cluster/frame-stamp.js';
 import type { Connection } from '../connection.js';
 import { secretsEqual } from '../secret-compare.js';
 import type { ServerContext } from '../server-context.js';
@@ -13,7 +14,7 @@ export type UpgradeRequest =
   | { kind: 'join'; grant: TokenGrant; previous?: { connectionId: string; lastRequestId: number } }
   | { kind: 'resume'; connection: Connection; rx: number }
   /** A resume of a connection this node does not hold: another node may (`cluster/handoff.ts`). */
-  | { kind: 'remoteResume'; sessionId: string; connectionId: string; resumeToken: string; rx: number };
+  | { kind: 'remoteResume'; sessionId: string; connectionId: string; resumeToken: string; rx: number; seen: ReadonlyMap<string, string> | undefined };
 
 /**
  * Authenticates a WebSocket upgrade request from its query, before any upgrade happens. A join needs
@@ -40,7 +41,12 @@ export function authenticateUpgrade(ctx: ServerContext, req: IncomingMessage): U
       if (parseSessionId(sessionId) === undefined || !ID_PATTERN.test(resumeId)) {
         throw new VigilError('RESUME_FAILED');
       }
-      return { kind: 'remoteResume', sessionId, connectionId: resumeId, resumeToken, rx: parseRx(rxText) };
+      const ov = query.get('ov');
+      const seen = ov === null ? undefined : parseSeenStamps(ov);
+      if (ov !== null && !seen) {
+        throw new VigilError('REQUEST_INVALID', 'ov must list origin.n stamps, comma-separated.');
+      }
+      return { kind: 'remoteResume', sessionId, connectionId: resumeId, resumeToken, rx: parseRx(rxText), seen };
     }
     return { kind: 'resume', ...findResumable(ctx, sessionId, resumeId, resumeToken, rxText) };
   }
