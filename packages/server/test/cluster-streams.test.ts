@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openRawSocket, waitUntil, type ClusterNode, type RawSocket } from '@vigil/test-kit';
+import { openRawSocket, openRawSocketWith, waitUntil, type ClusterNode, type RawSocket } from '@vigil/test-kit';
 import { deploy, type Deployment } from './cluster-harness.js';
 
 // Relayed sessions spread over nodes (issue 9, docs/scale-out.md): stream events reach every member
@@ -157,4 +157,30 @@ test('nodes killed: past their grace, a dead subscriber node\'s member ends its 
   const late = await client(d, three, 'dan');
   assert.deepEqual(streamIds(late.welcome), [], 'no stream left behind by the dead node');
   assert.equal((await late.request({ type: 'subscribe', streamId: 'a-cam', subscriptionId: 'd1' }))['code'], 'STREAM_NOT_FOUND');
+});
+
+test('a publisher whose node died rejoins elsewhere: its old connection and stream end at once, not when their grace runs out', async (t) => {
+  const d = await deploy(t, 2); // default graces: a minute
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await client(d, one, 'alice');
+  await alice.request(publish('a-cam'));
+  const carol = await client(d, two, 'carol');
+  assert.deepEqual(streamIds(carol.welcome), ['a-cam']);
+  const streamGone = carol.next((m) => m['type'] === 'streamDestroyed', 15_000);
+  const aliceGone = carol.next((m) => m['type'] === 'connectionDestroyed' && m['connectionId'] === alice.id, 15_000);
+
+  await one.kill();
+  // Her SDK tries to resume first; it is refused once node one's lease has run out (she published through
+  // the dead node), and she rejoins naming her old connection.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const again = await openRawSocketWith(two.url, { sessionId: d.sessionId, token: d.token('alice'), previous: alice.id, previousToken: String(alice.welcome['resumeToken']) });
+  t.after(() => again.socket.close());
+  await again.waitFor((m) => m['type'] === 'welcome');
+  const started = Date.now();
+  assert.deepEqual([(await streamGone)['streamId'], (await streamGone)['reason']], ['a-cam', 'networkDisconnected']);
+  assert.equal((await aliceGone)['reason'], 'networkDisconnected');
+  assert.ok(Date.now() - started < 15_000, 'well before the minute of grace');
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.equal(carol.all('connectionDestroyed').filter((m) => m['connectionId'] === alice.id).length, 1, 'once');
+  assert.equal(carol.all('streamDestroyed').length, 1);
 });

@@ -51,7 +51,7 @@ export { waitForMediaFlow, mediaArriving } from './media-flow.js';
 export type { FlowExpectation, FlowResult } from './media-flow.js';
 
 // Redis (a real redis-server per test, on a free port)
-export { startRedis, redisServerPath } from './redis-server.js';
+export { startRedis, startSentinel, redisServerPath } from './redis-server.js';
 export type { RedisHandle } from './redis-server.js';
 export { startClusterNode } from './cluster-node.js';
 export type { ClusterNode, ClusterNodeOptions } from './cluster-node.js';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +30,15 @@ export interface RedisHandle {
  * Starts `redis-server` on a free port with no persistence, and waits until it answers PING. Every
  * server is stopped through its PID, never by name, so parallel test files cannot stop each other's.
  */
-export async function startRedis(): Promise<RedisHandle> {
+export async function startRedis(options: { args?: string[] } = {}): Promise<RedisHandle> {
   const binary = redisServerPath();
   if (!existsSync(binary)) {
     throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
-  let child: ChildProcess | undefined = await launch(binary, port, dir);
+  const extra = options.args ?? [];
+  let child: ChildProcess | undefined = await launch(binary, port, dir, extra);
   const handle: RedisHandle = {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -57,7 +58,7 @@ export async function startRedis(): Promise<RedisHandle> {
     },
     async start() {
       if (!child) {
-        child = await launch(binary, port, dir);
+        child = await launch(binary, port, dir, extra);
       }
     },
     async restart() {
@@ -68,12 +69,50 @@ export async function startRedis(): Promise<RedisHandle> {
   return handle;
 }
 
-async function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+/**
+ * A Sentinel (`redis-server --sentinel`) on a free port watching the master on `masterPort` as
+ * `name`, with a quorum of one and short timers: it notices a dead master after 1 s and promotes a replica.
+ */
+export async function startSentinel(masterPort: number, name = 'vigil'): Promise<RedisHandle & { sentinelUrl: string }> {
+  const binary = redisServerPath();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-'));
+  const config = join(dir, 'sentinel.conf');
+  writeFileSync(
+    config,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 5000`,
+      `sentinel parallel-syncs ${name} 1`,
+      '',
+    ].join('\n'),
   );
+  const child = await launchWith(binary, [config, '--sentinel', '--loglevel', 'warning'], port);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    sentinelUrl: `redis+sentinel://127.0.0.1:${port}/${name}`,
+    port,
+    pid: child.pid ?? -1,
+    async stop() {
+      await stopChildProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    halt: () => stopChildProcess(child),
+    start: () => Promise.reject(new Error('a Sentinel handle cannot be restarted')),
+    restart: () => Promise.reject(new Error('a Sentinel handle cannot be restarted')),
+  };
+}
+
+function launch(binary: string, port: number, dir: string, extra: string[]): Promise<ChildProcess> {
+  return launchWith(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning', ...extra], port);
+}
+
+async function launchWith(binary: string, args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2_000);

@@ -9,7 +9,7 @@ export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-k
             [--log-level debug|info|warn|error] [--heartbeat-interval-ms N] [--heartbeat-timeout-ms N]
             [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
             [--push-config push.json] [--apns-url URL] [--fcm-url URL] [--fcm-token-url URL]
-            [--redis redis://127.0.0.1:6379] [--redis-prefix vigil:] [--node-lease-ms 10000]
+            [--redis redis://127.0.0.1:6379 | redis+sentinel://127.0.0.1:26379/mymaster] [--redis-prefix vigil:] [--node-lease-ms 10000]
             [--drain-spread-ms 10000] [--max-join-rate N] [--public-url http://node-1.example:4000]
             [--session-affinity routed|all]
   Runs the Vigil server with the demo page and /vigil-client.js. State is in memory, unless --redis
@@ -144,8 +144,8 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
 }
 
 function parseRedisFlags(url: string, prefix: string | undefined, leaseText: string | undefined): { url: string; prefix?: string; leaseMs?: number } {
-  if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
-    throw new UsageError(`--redis must be a redis:// or rediss:// URL (got ${redactRedis(url)})`);
+  if (!/^(rediss?|redis\+sentinel):\/\/[^\s]+$/.test(url)) {
+    throw new UsageError(`--redis must be a redis://, rediss:// or redis+sentinel://host:port[,host:port]/master-name URL (got ${redactRedis(url)})`);
   }
   const options: { url: string; prefix?: string; leaseMs?: number } = { url };
   if (prefix !== undefined) {

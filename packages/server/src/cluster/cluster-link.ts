@@ -87,6 +87,11 @@ export interface ClusterLink {
   history(sessionId: string, connectionId: string): Promise<{ record: string; entries: LogEntry[] } | undefined>;
   /** Takes a member over from dead node `from`: its record names this node now. False if it no longer named `from`. */
   claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean>;
+  /**
+   * A client rejoining names its old connection; if that one is an orphan (its node died), it is ended
+   * now rather than at the end of its grace. True if this call ended it.
+   */
+  releaseOrphan(sessionId: string, connectionId: string, resumeToken: string): Promise<boolean>;
   /** Counters for `/metrics`. */
   stats(): ClusterStats;
   countHandoff(direction: 'in' | 'out'): void;

@@ -139,7 +139,7 @@ export class NodeLease {
 }
 
 /** A presence frame's header, published on behalf of the dead node so that every survivor delivers it. */
-function frameHead(deadNode: string): string {
+export function frameHead(deadNode: string): string {
   const encoded = encodeBusFrame({ kind: 'broadcast', node: deadNode, except: '', droppable: false, member: true, payload: '' });
   return encoded.slice(0, -1);
 }

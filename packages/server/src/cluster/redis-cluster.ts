@@ -1,19 +1,22 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { VigilError, randomId, type ConnectionInfo, type DisconnectReason, type StreamInfo } from '@vigil/protocol';
 import { encodeMessage } from '../connection.js';
+import { secretsEqual } from '../secret-compare.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
 import type { ClusterLink, ClusterStats, FrameOrigin, LocalMember } from './cluster-link.js';
 import { stampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
-import { NodeLease } from './node-lease.js';
+import { NodeLease, frameHead } from './node-lease.js';
+import { redisOptionsFor } from './redis-address.js';
 import { RedisKeys } from './redis-keys.js';
 import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { RemoteStreams, parseStreamRecord, type StreamRecord } from './remote-streams.js';
 import { SessionLog, type LogEntry } from './session-log.js';
 
 export interface RedisClusterOptions {
-  /** `redis://host:port/db` (or `rediss://`). */
+  /** `redis://host:port/db`, `rediss://…`, or `redis+sentinel://host:port[,host:port]/master-name` (`redis-address.ts`). */
   url: string;
   /** Prefix of every key and channel; several deployments can share one Redis. Default `vigil:`. */
   prefix?: string;
@@ -73,8 +76,11 @@ export class RedisCluster implements ClusterLink {
 
   private constructor(options: RedisClusterOptions) {
     const common = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (n: number) => Math.min(100 * n, 1_000) };
-    this.#cmd = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}` });
-    this.#sub = new Redis(options.url, { ...common, connectionName: `vigil-${this.nodeId}-sub` });
+    const address = redisOptionsFor(options.url);
+    const open = (connectionName: string) =>
+      'sentinel' in address ? new Redis({ ...address.sentinel, ...common, connectionName }) : new Redis(address.url, { ...common, connectionName });
+    this.#cmd = open(`vigil-${this.nodeId}`);
+    this.#sub = open(`vigil-${this.nodeId}-sub`);
     this.#keys = new RedisKeys(options.prefix);
     this.#prefix = options.prefix ?? 'vigil:';
     this.#log = options.log;
@@ -304,6 +310,24 @@ export class RedisCluster implements ClusterLink {
 
   history(sessionId: string, connectionId: string): Promise<{ record: string; entries: LogEntry[] } | undefined> {
     return this.#command(() => this.#history.history(sessionId, connectionId));
+  }
+
+  async releaseOrphan(sessionId: string, connectionId: string, resumeToken: string): Promise<boolean> {
+    const read = async () => parseMemberRecord((await this.#command(() => this.#cmd.hget(this.#keys.members(sessionId), connectionId))) ?? '');
+    let record = await read();
+    if (record && !record.orphan && record.node !== this.nodeId && !(await this.nodeAlive(record.node))) {
+      await this.#lease.reap(); // its node is dead but nobody has orphaned its members yet
+      record = await read();
+    }
+    if (!record?.orphan || !record.resume || !secretsEqual(record.resume.tokenHash, createHash('sha256').update(resumeToken).digest('hex'))) {
+      return false;
+    }
+    const payload = encodeMessage({ type: 'connectionDestroyed', connectionId, reason: 'networkDisconnected' }).toString();
+    const ended = await this.#command(() => this.#history.reap(sessionId, connectionId, record.node, 'destroy', '', frameHead(record.node), payload));
+    if (ended) {
+      this.#send(this.#cmd.zrem(this.#keys.orphans, `${sessionId} ${connectionId}`), 'releaseOrphan');
+    }
+    return ended;
   }
 
   async claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean> {

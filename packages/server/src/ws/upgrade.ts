@@ -86,10 +86,12 @@ function claimPrevious(ctx: ServerContext, sessionId: string, connectionId: stri
   if (live && !live.destroyedReason && secretsEqual(live.resumeToken, resumeToken)) {
     ctx.registry.destroy(live, 'networkDisconnected');
   } else if (!live && ctx.cluster && ID_PATTERN.test(connectionId) && resumeToken !== '') {
-    // Maybe held by another node: its holder checks the token and ends it there. What it had processed
-    // is not known here, so the client re-sends its unanswered requests (docs/scale-out.md).
+    // Maybe held by another node: its holder checks the token and ends it there — or, if its node died,
+    // whichever node reads the record. What it had processed is not known here, so the client re-sends
+    // its unanswered requests (docs/scale-out.md).
     const cluster = ctx.cluster;
     void cluster.publishTo(sessionId, { kind: 'release', node: cluster.nodeId, to: connectionId, request: '-', payload: resumeToken }).catch(() => {});
+    void cluster.releaseOrphan(sessionId, connectionId, resumeToken).catch(() => {});
   }
   const lastRequestId = ctx.departed.claim(connectionId, sessionId, resumeToken);
   return lastRequestId === undefined ? undefined : { connectionId, lastRequestId };
