@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { Histogram } from './histogram.js';
 import { toParent, type ParentToClient, type ReceiversSettings, type SendResult } from './ipc.js';
-import { SIGNAL_PREFIX, benchSignal, frameType, readBenchData, startsWith } from './wire.js';
+import { benchSignal, frameType, isSignal, readBenchData } from './wire.js';
 
 const CONNECT_CONCURRENCY = 50;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -49,7 +49,7 @@ let deadline: NodeJS.Timeout | undefined;
 
 function onFrame(index: number, data: Buffer): void {
   frames[index] = (frames[index] as number) + 1;
-  if (startsWith(data, SIGNAL_PREFIX)) {
+  if (isSignal(data)) {
     onSignal(index, data);
     return;
   }

@@ -7,6 +7,21 @@ export const SIGNAL_PREFIX = Buffer.from('{"type":"signal"');
 const DATA_KEY = Buffer.from('"data":"');
 const COLON = 0x3a;
 
+const STAMP_HEAD = Buffer.from('{"vo":"');
+const TYPE_SIGNAL = Buffer.from('"type":"signal"');
+
+/** Whether a frame is a signal. In a multi-node deployment shared frames start with a stamp (`"vo":"node.n",`). */
+export function isSignal(buf: Buffer): boolean {
+  if (startsWith(buf, SIGNAL_PREFIX)) {
+    return true;
+  }
+  if (!startsWith(buf, STAMP_HEAD)) {
+    return false;
+  }
+  const end = buf.indexOf(0x22, STAMP_HEAD.length); // the stamp's closing quote, then a comma
+  return end > 0 && buf.compare(TYPE_SIGNAL, 0, TYPE_SIGNAL.length, end + 2, end + 2 + TYPE_SIGNAL.length) === 0;
+}
+
 export function startsWith(buf: Buffer, prefix: Buffer): boolean {
   if (buf.length < prefix.length) {
     return false;
@@ -45,7 +60,7 @@ export function benchSignal(seq: number, sentAtUs: number, dataBytes: number, pa
 
 /** First bytes of a non-signal frame, enough to tell welcome, ack, error, pong and presence apart. */
 export function frameType(buf: Buffer): string {
-  const head = buf.toString('latin1', 0, Math.min(buf.length, 40));
-  const match = /^\{"type":"([A-Za-z]+)"/.exec(head);
+  const head = buf.toString('latin1', 0, Math.min(buf.length, 100));
+  const match = /^\{(?:"vo":"[^"]*",)?"type":"([A-Za-z]+)"/.exec(head);
   return match?.[1] ?? '';
 }
