@@ -6,7 +6,7 @@
 // Errors
 export { ErrorCodes, isErrorCode } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
-export { VigilError, isVigilError } from './vigil-error.js';
+export { VigilError, isBaseUrl, isVigilError } from './vigil-error.js';
 export type { WireError } from './vigil-error.js';
 
 // Reasons, codes, roles, limits, timers

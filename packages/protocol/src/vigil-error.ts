@@ -48,7 +48,8 @@ export function isVigilError(value: unknown): value is VigilError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
-function isBaseUrl(value: string): boolean {
+/** An `http(s)://host[:port]` URL with nothing after the authority: what a redirect or a node's public URL must be. */
+export function isBaseUrl(value: string): boolean {
   return value.length <= 2_048 && /^https?:\/\/[^\s/?#]+$/.test(value);
 }
 

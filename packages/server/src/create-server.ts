@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES, VigilError, parseSessionId, type LivenessTimers } from '@vigil/protocol';
+import { MAX_FRAME_BYTES, VigilError, isBaseUrl, parseSessionId, type LivenessTimers } from '@vigil/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionGrace } from './connection-grace.js';
 import { ConnectionTimeline } from './connection-timeline.js';
@@ -143,6 +143,9 @@ export interface VigilServer {
  * await server.close();
  */
 export async function createServer(options: ServerOptions): Promise<VigilServer> {
+  if (options.publicUrl !== undefined && !isBaseUrl(options.publicUrl)) {
+    throw new TypeError(`publicUrl must be a base URL such as http://node-1.example:4000 (got ${options.publicUrl.slice(0, 100)})`);
+  }
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? createConsoleLogger('info');
   const timers = resolveTimers(options.timers);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaultProxy, nextEvent, startTestServer } from '@vigil/test-kit';
+import { createServer, silentLogger } from '@vigil/server';
 
 test('/healthz, /readyz and /metrics report the server and what it did', async (t) => {
   const h = await startTestServer(t, { timers: { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 400, networkGraceMs: 5_000 } });
@@ -36,4 +37,12 @@ test('/healthz, /readyz and /metrics report the server and what it did', async (
   assert.match(later, /^vigil_sessions 1$/m);
 
   await h.server.close();
+});
+
+test('createServer refuses a publicUrl that is not a base URL, before listening', async () => {
+  for (const publicUrl of ['node-1.example:4000', 'ftp://node-1.example', 'http://node-1.example/path', 'http://a b']) {
+    await assert.rejects(createServer({ apiKey: '47000001', apiSecret: 'a-long-random-secret-value', port: 0, logger: silentLogger, publicUrl }), /publicUrl must be a base URL/, publicUrl);
+  }
+  const server = await createServer({ apiKey: '47000001', apiSecret: 'a-long-random-secret-value', port: 0, logger: silentLogger, publicUrl: 'https://node-1.example:4000' });
+  await server.close();
 });

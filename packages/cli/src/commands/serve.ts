@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isBaseUrl } from '@vigil/protocol';
 import { createConsoleLogger, createServer, LogLevels, type LogLevel, type VigilServer } from '@vigil/server';
 import { resolveCredentials } from '../credentials.js';
 import { createDemoHandler } from '../demo-routes.js';
@@ -92,7 +93,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
     throw new UsageError(`--session-affinity must be routed or all (got ${String(affinity)})`);
   }
   const publicUrl = values['public-url'];
-  if (publicUrl !== undefined && !/^https?:\/\/[^\s/?#]+$/.test(publicUrl)) {
+  if (publicUrl !== undefined && !isBaseUrl(publicUrl)) {
     throw new UsageError(`--public-url must be a base URL such as http://node-1.example:4000 (got ${publicUrl})`);
   }
   const redis = values.redis ? parseRedisFlags(values.redis, values['redis-prefix'], values['node-lease-ms']) : undefined;

@@ -1,6 +1,6 @@
 import type { ServerContext } from '../server-context.js';
 import { kickRemoteConnection } from '../cluster/remote-requests.js';
-import { authorizeProject, projectSession, requireConnection, requireOwnSessionId } from './project-auth.js';
+import { authorizeProject, requireConnection, requireLiveSession, requireOwnSessionId } from './project-auth.js';
 import { ErrorBody } from './rest-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 import type { Router } from './router.js';
@@ -38,7 +38,7 @@ export function addModerationRoutes(router: Router, ctx: ServerContext): void {
         res.end();
         return;
       }
-      const session = projectSession(req, ctx, params);
+      const session = requireLiveSession(ctx, sessionId);
       const connection = requireConnection(session, params['connectionId']);
       ctx.log.info('rest forceDisconnect()', { session: session.id, connection: connection.id });
       // The registry announces to peers and closes the socket with the reason; once, even if racing.

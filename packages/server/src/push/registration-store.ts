@@ -45,7 +45,11 @@ export class MemoryPushRegistrationStore implements PushRegistrationStore {
     for (const id of ids.slice(0, Math.max(0, ids.length - this.#maxPerIdentity))) {
       this.#delete(registration.apiKey, id);
     }
-    for (const oldest of [...this.#byId.values()].slice(0, Math.max(0, this.#byId.size - this.#maxTotal))) {
+    // Maps keep insertion order: the first entries are the oldest. Only the excess is visited.
+    for (const oldest of this.#byId.values()) {
+      if (this.#byId.size <= this.#maxTotal) {
+        break;
+      }
       this.#delete(oldest.apiKey, oldest.id);
     }
   }
