@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openRawSocket, openRawSocketWith, waitUntil, type ClusterNode, type RawSocket } from '@vigil/test-kit';
+import { mintProjectJwt } from '@vigil/server';
 import { deploy, type Deployment } from './cluster-harness.js';
 
 // Relayed sessions spread over nodes (issue 9, docs/scale-out.md): stream events reach every member
@@ -48,8 +49,8 @@ const publish = (streamId: string) => ({ type: 'publish', streamId, name: 'cam',
 const streamIds = (welcome: Record<string, unknown>) => (welcome['streams'] as { id: string }[]).map((s) => s.id);
 
 test('relayed session on two nodes: stream events cross, and a subscriber negotiates with a publisher on the other node', async (t) => {
-  const d = await deploy(t, 2);
-  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const d = await deploy(t, 3); // node three holds nobody: it answers REST from Redis
+  const [one, two, three] = d.nodes as [ClusterNode, ClusterNode, ClusterNode];
   const alice = await client(d, one, 'alice');
   const bob = await client(d, two, 'bob');
   const carol = await client(d, two, 'carol');
@@ -61,6 +62,17 @@ test('relayed session on two nodes: stream events cross, and a subscriber negoti
   await waitUntil(() => carol.all('streamCreated').length === 1, 'carol sees the stream too');
   const late = await client(d, two, 'dan');
   assert.deepEqual(streamIds(late.welcome), ['a-cam'], "a joiner's welcome on the other node lists it");
+  // REST listStreams/getStream from any node, the one holding nobody included.
+  const auth = { 'x-opentok-auth': mintProjectJwt(d.apiKey, d.apiSecret) };
+  for (const node of [one, two, three]) {
+    const base = `${node.url}/v2/project/${d.apiKey}/session/${encodeURIComponent(d.sessionId)}/stream`;
+    const list = (await (await fetch(base, { headers: auth })).json()) as { count: number; items: { id: string; connectionId: string }[] };
+    assert.deepEqual([list.count, list.items[0]?.id, list.items[0]?.connectionId], [1, 'a-cam', alice.id], `listStreams on ${node.url}`);
+    const one_ = await fetch(`${base}/a-cam`, { headers: auth });
+    assert.equal(one_.status, 200);
+    assert.equal(((await one_.json()) as { id: string }).id, 'a-cam');
+    assert.equal((await fetch(`${base}/nope`, { headers: auth })).status, 404);
+  }
 
   // Subscribe from node two: ack there, subscriptionCreated at the publisher on node one.
   const announced = alice.next((m) => m['type'] === 'subscriptionCreated');

@@ -72,6 +72,8 @@ export interface ClusterLink {
   kick(sessionId: string, to: string, reason: DisconnectReason): void;
   /** Members of a session this node may not serve (REST calls landing on any node). */
   loadMembers(sessionId: string): Promise<Map<string, MemberRecord>>;
+  /** The live streams of a session this node may not serve, oldest first; undefined when it has no member. */
+  liveStreams(sessionId: string): Promise<StreamInfo[] | undefined>;
   /** Publishes a frame for a session this node does not hold (REST on a node with no local member). */
   publishTo(sessionId: string, frame: BusFrame): Promise<void>;
   /**

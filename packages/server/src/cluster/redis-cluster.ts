@@ -303,6 +303,17 @@ export class RedisCluster implements ClusterLink {
     return this.#homes.claimHome(sessionId, url);
   }
 
+  async liveStreams(sessionId: string): Promise<StreamInfo[] | undefined> {
+    const [members, streams] = await Promise.all([this.loadMembers(sessionId), this.#loadStreams(sessionId)]);
+    if (members.size === 0) {
+      return undefined;
+    }
+    return streams
+      .filter((record) => members.has(record.info.connectionId))
+      .map((record) => record.info)
+      .sort((a, b) => a.creationTime - b.creationTime);
+  }
+
   async nodeAlive(node: string): Promise<boolean> {
     const score = await this.#command(() => this.#cmd.zscore(this.#keys.nodes, node));
     return score !== null && Number(score) > Date.now();

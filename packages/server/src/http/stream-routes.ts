@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { VigilError } from '@vigil/protocol';
+import { VigilError, type StreamInfo } from '@vigil/protocol';
 import type { ServerContext } from '../server-context.js';
 import type { Session } from '../session-registry.js';
 import { layoutClassListProblem, setLayoutClassLists } from '../streams/layout-classes.js';
-import type { ServerStream } from '../streams/server-stream.js';
+import { ServerStream } from '../streams/server-stream.js';
 import { readJsonBody } from './json-body.js';
 import { authorizeProject, requireLiveSession, requireOwnSessionId } from './project-auth.js';
 import { sendJson } from './respond.js';
@@ -24,8 +24,8 @@ const checkForceMuteStream = TypeCompiler.Compile(ForceMuteStreamBody);
 export const STREAM_CONTENT_TYPE = 'application/vnd.vigil.stream+json; charset=utf-8';
 
 /** A stream as REST shows it: OpenTok's fields first, then Vigil's (see `StreamView`). */
-export function streamView(stream: ServerStream): StreamView {
-  const info = stream.info();
+export function streamView(stream: ServerStream | StreamInfo): StreamView {
+  const info = stream instanceof ServerStream ? stream.info() : stream;
   const view: StreamView = {
     id: info.id,
     videoType: info.videoType,
@@ -83,6 +83,21 @@ function liveStream(session: Session, streamId: string | undefined): ServerStrea
   return stream;
 }
 
+/**
+ * What `listStreams`/`getStream` show: the session's streams on every node. A node holding members
+ * knows them already; one holding nobody reads them from Redis (docs/scale-out.md).
+ */
+async function sharedStreams(ctx: ServerContext, sessionId: string): Promise<StreamInfo[]> {
+  if (ctx.registry.get(sessionId)) {
+    return ctx.streams.welcomeStreams(sessionId);
+  }
+  const elsewhere = ctx.cluster ? await ctx.cluster.liveStreams(sessionId) : undefined;
+  if (!elsewhere) {
+    throw new VigilError('SESSION_NOT_FOUND');
+  }
+  return elsewhere;
+}
+
 /** OpenTok's stream calls: `listStreams`, `getStream`, `setStreamClassLists`, `forceMuteStream`, `forceMuteAll`, `disableForceMute`. */
 export function addStreamRoutes(router: Router, ctx: ServerContext): void {
   const base = '/v2/project/:apiKey/session/:sessionId';
@@ -90,9 +105,8 @@ export function addStreamRoutes(router: Router, ctx: ServerContext): void {
   router.add(
     'GET',
     `${base}/stream`,
-    (req, res, params) => {
-      const session = requireLiveSession(ctx, sessionIdOf(req, ctx, params));
-      const items = visibleStreams(session).map(streamView);
+    async (req, res, params) => {
+      const items = (await sharedStreams(ctx, sessionIdOf(req, ctx, params))).map(streamView);
       // Exactly `application/json` with `items` always present, or the SDK silently returns [] (P5).
       sendJson(res, 200, { count: items.length, items });
     },
@@ -102,9 +116,13 @@ export function addStreamRoutes(router: Router, ctx: ServerContext): void {
   router.add(
     'GET',
     `${base}/stream/:streamId`,
-    (req, res, params) => {
-      const session = requireLiveSession(ctx, sessionIdOf(req, ctx, params));
-      sendJson(res, 200, streamView(liveStream(session, params['streamId'])), STREAM_CONTENT_TYPE);
+    async (req, res, params) => {
+      const streams = await sharedStreams(ctx, sessionIdOf(req, ctx, params));
+      const stream = streams.find((info) => info.id === params['streamId']);
+      if (!stream) {
+        throw new VigilError('STREAM_NOT_FOUND');
+      }
+      sendJson(res, 200, streamView(stream), STREAM_CONTENT_TYPE);
     },
     getStreamDoc,
   );
