@@ -448,8 +448,11 @@ export class Session extends Emitter<SessionEvents> {
     if (typeof stamp === 'string') {
       const dot = stamp.lastIndexOf('.');
       const origin = stamp.slice(0, dot);
-      if (this.#stamps.size < 64 || this.#stamps.has(origin)) {
-        this.#stamps.set(origin, stamp.slice(dot + 1));
+      // Most recently heard last; beyond 64 origins (nodes come and go) the longest silent one is forgotten.
+      this.#stamps.delete(origin);
+      this.#stamps.set(origin, stamp.slice(dot + 1));
+      if (this.#stamps.size > 64) {
+        this.#stamps.delete(this.#stamps.keys().next().value as string);
       }
     }
     this.#lastHeard = this.#clock.now();

@@ -41,6 +41,8 @@ export class SessionRegistry {
   onDestroyed: (connection: Connection, reason: DisconnectReason) => void = () => {};
   /** Another node asks for `connection`, whose client resumed there (`cluster/handoff.ts`). */
   onHandoffRequest: (connection: Connection, frame: Extract<BusFrame, { kind: 'handoff' }>) => void = () => {};
+  /** Another node asks for a connection this node does not hold. */
+  onHandoffUnheld: (sessionId: string, frame: Extract<BusFrame, { kind: 'handoff' }>) => void = () => {};
   /** A client that rejoined on another node names its old connection, held here (token not checked yet). */
   onReleaseRequest: (connection: Connection, resumeToken: string) => void = () => {};
   /** The answer to a handoff this node asked for. */
@@ -336,6 +338,8 @@ export class SessionRegistry {
       const target = this.#sessions.get(sessionId)?.connections.get(frame.to);
       if (target && !target.destroyedReason) {
         this.onHandoffRequest(target, frame);
+      } else {
+        this.onHandoffUnheld(sessionId, frame); // the asker listens only to the node its record names
       }
       return;
     }

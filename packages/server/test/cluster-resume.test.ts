@@ -255,3 +255,50 @@ test('during a handoff held up by a frozen old node, what happens on the new nod
   assert.equal(heard.filter((e) => e.endsWith(':while moving')).length, 1);
   assert.ok(carol.connections.some((c) => c.connectionId === aliceId));
 });
+
+test('a node stalled past its lease: its client resumes on another node; when it wakes it lets her go, and nobody is told she left', async (t) => {
+  const d = await deploy(t, 2, () => ['--network-grace-ms', '7000', '--suspend-grace-ms', '9000']);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const aliceId = idOf(alice);
+  await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob', 10_000);
+  const destroyed: string[] = [];
+  bob.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.data}:${reason}`));
+
+  process.kill(one.pid, 'SIGSTOP'); // longer than its 1 s lease: the survivors take it for dead
+  t.after(() => {
+    try {
+      process.kill(one.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  });
+  // The survivors orphan her (bob sees her reconnecting); only then does her link drop, so node two takes
+  // her over from the log without asking node one (which would answer when it wakes).
+  await waitUntil(() => bob.connections.find((c) => c.connectionId === aliceId)?.state === 'reconnecting', 'bob sees her orphaned', 10_000);
+  const resumed = nextEvent(alice, 'sessionReconnected', { timeoutMs: 30_000 });
+  balancer.use([two.url]);
+  balancer.cut(one.url); // her link to the frozen node drops; she comes back through the balancer
+  const event = await resumed;
+  assert.equal(event.rejoined, false, 'resumed on node two from the log');
+  assert.equal(idOf(alice), aliceId);
+
+  process.kill(one.pid, 'SIGCONT');
+  // Node one wakes holding her as away, her grace running: it must find she lives on node two and let
+  // her go instead of announcing her departure when that grace runs out.
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  assert.deepEqual(destroyed, [], 'nobody was told she left');
+  await waitUntil(() => bob.connections.find((c) => c.connectionId === aliceId)?.state === 'active', 'bob sees her active', 10_000);
+  const toAlice = nextEvent(alice, 'signal:hi');
+  await bob.signal({ type: 'hi', data: 'still here?', to: alice.connection! });
+  assert.equal((await toAlice).data, 'still here?');
+  const carol = await d.join(one.url, 'carol'); // a joiner on the woken node sees her too
+  assert.ok(carol.connections.some((c) => c.connectionId === aliceId), 'listed by the woken node');
+  const toCarol = nextEvent(carol, 'signal:hello');
+  await alice.signal({ type: 'hello', data: 'from node two' });
+  assert.equal((await toCarol).from?.connectionId, aliceId);
+});

@@ -38,6 +38,8 @@ export interface ClusterLink {
   onFrame: (sessionId: string, frame: BusFrame, news: boolean) => void;
   /** A member of this node was taken over by `node` while this one was taken for dead (a stall past its lease). */
   onTakenOver: (sessionId: string, connectionId: string, node: string) => void;
+  /** A member of this node that survivors ended while this one was taken for dead; its peers elsewhere were told. */
+  onGone: (sessionId: string, connectionId: string, reason: DisconnectReason) => void;
   /**
    * Before a local connection joins: subscribe to the session and load its remote members. Each call
    * holds the session until a matching `release`. Throws `STORE_UNAVAILABLE` when Redis cannot answer.

@@ -3,20 +3,26 @@
  * crosses nodes starts with `{"vo":"<origin>.<n>",…`: the node that published it and its own running
  * count, so the frames of one origin reach a client in stamp order. The SDK keeps the last stamp of each
  * origin and presents them when it resumes; if its node died meanwhile, the node taking it over replays
- * from the session's log exactly the frames after those stamps. Frames a dead node's members get from the
- * survivors' reaper have the origin `~<dead node>` and the log entry's id as `n`.
+ * from the session's log exactly the frames after those stamps. Frames about a dead node's members that
+ * the survivors' reaper announces have the origin `~<dead node>` and a per-session count kept in Redis.
  */
 const HEAD = '{"vo":"';
 
 export interface Stamp {
   origin: string;
-  /** A count (`123`) or, for a reaper's frames, a log entry id (`1700000000000-0`). */
+  /** A count (`123`). */
   n: string;
 }
 
 /** `bytes` (a JSON object) with the stamp as its first member. */
 export function stampFrame(bytes: Buffer, origin: string, n: number | string): Buffer {
   return Buffer.concat([Buffer.from(`${HEAD}${origin}.${n}",`), bytes.subarray(1)]);
+}
+
+/** `frame` with its stamp (if any) replaced by a fresh one from `stamp` (a departure sent late, after an outage). */
+export function restampFrame(frame: string, stamp: (bytes: Buffer) => Buffer): string {
+  const bare = readStamp(frame) ? `{${frame.slice(frame.indexOf('",', HEAD.length) + 2)}` : frame;
+  return stamp(Buffer.from(bare)).toString();
 }
 
 /** The stamp a frame starts with, or undefined. */
@@ -30,7 +36,7 @@ export function readStamp(frame: string): Stamp | undefined {
   return dot > 0 ? { origin: text.slice(0, dot), n: text.slice(dot + 1) } : undefined;
 }
 
-/** Whether stamp `n` comes after `seen` (same origin). Counts compare as numbers, log ids as `ms-seq`. */
+/** Whether stamp `n` comes after `seen` (same origin); also reads `ms-seq` ids, should an origin use them. */
 export function isAfter(n: string, seen: string): boolean {
   const [aMs = 0, aSeq = 0] = n.split('-').map(Number);
   const [bMs = 0, bSeq = 0] = seen.split('-').map(Number);

@@ -65,11 +65,23 @@ export class Handoff {
     this.#cluster = cluster;
     ctx.registry.onHandoffRequest = (connection, frame) => this.#handOver(connection, frame);
     ctx.registry.onHandoffAnswer = (_sessionId, frame) => this.#answered(frame);
+    ctx.registry.onHandoffUnheld = (sessionId, frame) => {
+      // A record naming this node for a connection it does not hold (left over after a failed write):
+      // saying so lets the asker's client rejoin at once instead of retrying until it gives up.
+      void cluster.publishTo(sessionId, { kind: 'refused', node: cluster.nodeId, to: frame.to, request: frame.request, payload: 'RESUME_FAILED' }).catch(() => {});
+    };
     cluster.onTakenOver = (sessionId, connectionId, node) => {
       const connection = ctx.registry.get(sessionId)?.connections.get(connectionId);
       if (connection && !connection.destroyedReason) {
         ctx.log.warn('cluster: a member was taken over by another node while this one was taken for dead', { session: sessionId, connection: connectionId, by: node });
         this.#retire(connection, node, 'taken over elsewhere');
+      }
+    };
+    cluster.onGone = (sessionId, connectionId, reason) => {
+      const connection = ctx.registry.get(sessionId)?.connections.get(connectionId);
+      if (connection && !connection.destroyedReason) {
+        ctx.log.warn('cluster: a member was ended by the survivors while this node was taken for dead', { session: sessionId, connection: connectionId, reason });
+        ctx.registry.destroy(connection, reason); // its peers on this node learn it now
       }
     };
     ctx.registry.onReleaseRequest = (connection, token) => {
@@ -115,6 +127,9 @@ export class Handoff {
           throw new VigilError('RESUME_FAILED'); // a client that keeps no stamps cannot be replayed to exactly once
         }
         return await takeOverFromLog(this.#ctx, this.#cluster, { sessionId, connectionId, resumeToken: request.resumeToken, seen: request.seen, rx: request.rx }, record.node, limits);
+      }
+      if (registry.captures.has(connectionId)) {
+        throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.'); // began while we awaited
       }
       const request_ = randomId(16);
       registry.captures.begin(sessionId, connectionId, request_);
@@ -216,8 +231,8 @@ export class Handoff {
 
   #answered(frame: Extract<BusFrame, { kind: 'handed' | 'refused' }>): void {
     const waiter = this.#waiters.get(frame.request);
-    if (!waiter || waiter.connectionId !== frame.to) {
-      return;
+    if (!waiter || waiter.connectionId !== frame.to || waiter.holder !== frame.node) {
+      return; // every node serving the session answers a request; only the holder's answer counts
     }
     const state = frame.kind === 'handed' ? parseHandedState(frame.payload) : undefined;
     if (!state || state.id !== frame.to || state.sessionId !== waiter.sessionId) {

@@ -6,6 +6,15 @@ import type { RedisKeys } from './redis-keys.js';
 import { parseMemberRecord } from './remote-members.js';
 import type { SessionLog } from './session-log.js';
 
+/** Drops a dead node's lease and session list, unless it renewed meanwhile. KEYS: nodes, its sessions. ARGV: node, now. */
+const FORGET_NODE = `
+local lease = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if lease and tonumber(lease) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1
+`;
+
 interface LeaseDeps {
   redis: Redis;
   keys: RedisKeys;
@@ -38,6 +47,7 @@ export class NodeLease {
 
   readonly deps: LeaseDeps;
   #started = false;
+  #renewedAt = 0;
 
   constructor(deps: LeaseDeps) {
     this.deps = deps;
@@ -53,14 +63,17 @@ export class NodeLease {
 
   async renew(): Promise<void> {
     const started = performance.now();
-    const added = await this.deps.redis.zadd(this.deps.keys.nodes, Date.now() + this.deps.leaseMs, this.deps.nodeId);
+    const now = Date.now();
+    const added = await this.deps.redis.zadd(this.deps.keys.nodes, now + this.deps.leaseMs, this.deps.nodeId);
     this.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    if (added === 1 && this.#started) {
-      // Our lease was gone (a stall longer than the lease, or Redis lost its data): survivors may have
-      // removed our members, so they must be announced again.
-      this.deps.log.warn('cluster: lease had expired; re-announcing this node\'s members');
+    // Our lease was gone (Redis lost its data) or ran out (a stall longer than the lease, even if no
+    // survivor noticed yet): survivors may have orphaned our members, and clients may have resumed
+    // elsewhere, so the members are asserted again (`redis-cluster.ts`, resync).
+    if (this.#started && (added === 1 || now - this.#renewedAt > this.deps.leaseMs)) {
+      this.deps.log.warn('cluster: lease had expired; asserting this node\'s members again');
       this.deps.onLost();
     }
+    this.#renewedAt = now;
     this.#started = true;
   }
 
@@ -108,14 +121,15 @@ export class NodeLease {
           const state = record.info.state === 'suspended' || record.info.state === 'background' ? 'suspended' : 'reconnecting';
           const orphan = JSON.stringify({ ...record, orphan: true, info: { ...record.info, state } });
           const payload = encodeMessage({ type: 'connectionStateChanged', connectionId: record.info.id, state, reason: 'nodeLost' }).toString();
-          if (await history.reap(sessionId, record.info.id, node, 'orphan', orphan, frameHead(node), payload)) {
-            await redis.zadd(keys.orphans, Date.now() + (state === 'suspended' ? graceMs.suspend : graceMs.network), `${sessionId} ${record.info.id}`);
+          const graceEndsAt = Date.now() + (state === 'suspended' ? graceMs.suspend : graceMs.network);
+          if (await history.reap(sessionId, record.info.id, node, { orphan, graceEndsAt }, frameHead(node), payload)) {
             this.orphaned += 1;
             log.info('cluster: member of a dead node waits for its client', { node, session: sessionId, connection: record.info.id, state });
           }
         }
       }
-      await redis.multi().zrem(keys.nodes, node).del(keys.nodeSessions(node)).exec();
+      // Only if it did not renew meanwhile (it was stalled, not dead): then it keeps its lease and members.
+      await redis.eval(FORGET_NODE, 2, keys.nodes, keys.nodeSessions(node), node, Date.now());
     }
   }
 
@@ -128,7 +142,7 @@ export class NodeLease {
       if (record?.orphan) {
         const reason = record.info.state === 'suspended' ? 'suspended' : 'networkDisconnected';
         const payload = encodeMessage({ type: 'connectionDestroyed', connectionId, reason }).toString();
-        if (await history.reap(sessionId, connectionId, record.node, 'destroy', '', frameHead(record.node), payload)) {
+        if (await history.reap(sessionId, connectionId, record.node, { destroy: reason }, frameHead(record.node), payload)) {
           this.reaped += 1;
           log.info('cluster: member of a dead node ended', { node: record.node, session: sessionId, connection: connectionId, reason });
         }

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { VigilError, randomId, type ConnectionInfo, type DisconnectReason, type StreamInfo } from '@vigil/protocol';
+import { VigilError, isDisconnectReason, randomId, type ConnectionInfo, type DisconnectReason, type StreamInfo } from '@vigil/protocol';
 import { encodeMessage } from '../connection.js';
 import { secretsEqual } from '../secret-compare.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
 import type { ClusterLink, ClusterStats, FrameOrigin, LocalMember } from './cluster-link.js';
-import { stampFrame } from './frame-stamp.js';
+import { restampFrame, stampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
 import { NodeLease, frameHead } from './node-lease.js';
 import { redisOptionsFor } from './redis-address.js';
 import { RedisKeys } from './redis-keys.js';
 import { RemoteMembers, parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { RemoteStreams, parseStreamRecord, type StreamRecord } from './remote-streams.js';
-import { SessionLog, type LogEntry } from './session-log.js';
+import { SessionLog, orphanEntry, type LogEntry } from './session-log.js';
 
 export interface RedisClusterOptions {
   /** `redis://host:port/db`, `rediss://…`, or `redis+sentinel://host:port[,host:port]/master-name` (`redis-address.ts`). */
@@ -56,6 +56,8 @@ export class RedisCluster implements ClusterLink {
   localMembers: () => Iterable<{ sessionId: string; member: LocalMember }> = () => [];
   /** A member of this node that another node took over while this one was taken for dead. */
   onTakenOver: (sessionId: string, connectionId: string, node: string) => void = () => {};
+  /** A member of this node that survivors ended while this one was taken for dead (peers were told). */
+  onGone: (sessionId: string, connectionId: string, reason: DisconnectReason) => void = () => {};
   /** The node's own live streams, re-asserted with its members. */
   localStreams: () => Iterable<{ sessionId: string; info: StreamInfo }> = () => [];
   readonly #cmd: Redis;
@@ -205,12 +207,22 @@ export class RedisCluster implements ClusterLink {
     const frame = encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: bytes.toString() });
     if (typeof stream !== 'string') {
       const record = JSON.stringify({ node: this.nodeId, info: stream } satisfies StreamRecord);
-      this.#send(this.#cmd.multi().hset(this.#keys.streams(sessionId), stream.id, record).publish(this.#keys.channel(sessionId), frame).exec(), 'streamChanged');
+      const multi = this.#cmd.multi().hset(this.#keys.streams(sessionId), stream.id, record);
+      this.#history.frameIn(multi, sessionId, frame);
+      this.#send(multi.exec(), 'streamChanged');
       return;
     }
     // Like a departure, the end of a stream must reach the other nodes even if Redis is away now.
-    const end = () => this.#cmd.multi().hdel(this.#keys.streams(sessionId), stream).publish(this.#keys.channel(sessionId), frame).exec();
+    let late = false;
+    const end = () => {
+      // Sent after an outage, it comes behind this node's later frames: stamped again, so in order.
+      const text = late ? this.#restamped(frame) : frame;
+      const multi = this.#cmd.multi().hdel(this.#keys.streams(sessionId), stream);
+      this.#history.frameIn(multi, sessionId, text);
+      return multi.exec();
+    };
     end().catch((err: Error) => {
+      late = true;
       this.#log.warn('cluster: end of stream not published yet', { session: sessionId, stream, error: err.message });
       if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
         this.#unsentLeaves.push(end);
@@ -240,33 +252,61 @@ export class RedisCluster implements ClusterLink {
   }
 
   memberChanged(sessionId: string, member: LocalMember, bytes: Buffer): void {
-    const multi = this.#cmd.multi().hset(this.#keys.members(sessionId), member.info.id, this.#record(member));
-    this.#history.frameIn(multi, sessionId, this.#memberFrame(bytes));
-    this.#send(multi.exec(), 'memberChanged');
+    this.#memberWrite(sessionId, member.info.id, 'set', this.#record(member), this.#memberFrame(bytes), 'memberChanged').catch(() => {});
   }
 
   memberUpdated(sessionId: string, member: LocalMember): void {
-    this.#send(this.#cmd.hset(this.#keys.members(sessionId), member.info.id, this.#record(member)), 'memberUpdated');
+    this.#memberWrite(sessionId, member.info.id, 'set', this.#record(member), '', 'memberUpdated').catch(() => {});
   }
 
   memberMoved(sessionId: string, member: LocalMember): void {
+    // Handed over by its holder, or claimed from a dead one (the record already names this node).
     this.#send(this.#cmd.multi().hset(this.#keys.members(sessionId), member.info.id, this.#record(member)).sadd(this.#keys.nodeSessions(this.nodeId), sessionId).exec(), 'memberMoved');
   }
 
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
     const frame = this.#memberFrame(bytes);
-    const leave = () => {
-      const multi = this.#cmd.multi().hdel(this.#keys.members(sessionId), connectionId).hdel(this.#keys.joins(sessionId), connectionId);
-      this.#history.frameIn(multi, sessionId, frame);
-      return multi.exec();
-    };
+    let late = false;
+    // Sent after an outage, it comes behind this node's later frames: stamped again, so in order.
+    const leave = () => this.#memberWrite(sessionId, connectionId, 'del', '', late ? this.#restamped(frame) : frame, 'memberLeft');
     // A departure must reach the other nodes even if Redis is away now: kept (bounded) and sent on recovery.
     leave().catch((err: Error) => {
+      late = true;
       this.#log.warn('cluster: departure not published yet', { session: sessionId, connection: connectionId, error: err.message });
       if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
         this.#unsentLeaves.push(leave);
       }
     });
+  }
+
+  /**
+   * A member record write that yields to a takeover: if another node holds the member now (this one
+   * stalled past its lease), or survivors ended it, this node lets it go instead.
+   */
+  async #memberWrite(sessionId: string, connectionId: string, op: 'set' | 'del', record: string, frame: string, what: string): Promise<void> {
+    let holder: string;
+    try {
+      holder = await this.#history.memberWrite(sessionId, connectionId, this.nodeId, op, record, frame);
+    } catch (err) {
+      this.#log.warn('cluster: publish failed', { what, error: (err as Error).message });
+      throw err;
+    }
+    this.#yield(sessionId, connectionId, holder);
+  }
+
+  /** What a compare-and-set on a member's record answered: '' (still ours), `!<reason>` (ended), or its holder. */
+  #yield(sessionId: string, connectionId: string, answer: string): void {
+    if (answer.startsWith('!')) {
+      const reason = answer.slice(1);
+      this.onGone(sessionId, connectionId, isDisconnectReason(reason) ? reason : 'networkDisconnected');
+    } else if (answer !== '') {
+      this.onTakenOver(sessionId, connectionId, answer);
+    }
+  }
+
+  #restamped(frame: string): string {
+    const newline = frame.indexOf('\n');
+    return `${frame.slice(0, newline + 1)}${restampFrame(frame.slice(newline + 1), (bytes) => this.stamp(bytes))}`;
   }
 
   broadcast(sessionId: string, bytes: Buffer, except: string | undefined, droppable: boolean, origin?: FrameOrigin): void {
@@ -334,17 +374,13 @@ export class RedisCluster implements ClusterLink {
       return false;
     }
     const payload = encodeMessage({ type: 'connectionDestroyed', connectionId, reason: 'networkDisconnected' }).toString();
-    const ended = await this.#command(() => this.#history.reap(sessionId, connectionId, record.node, 'destroy', '', frameHead(record.node), payload));
-    if (ended) {
-      this.#send(this.#cmd.zrem(this.#keys.orphans, `${sessionId} ${connectionId}`), 'releaseOrphan');
-    }
-    return ended;
+    return this.#command(() => this.#history.reap(sessionId, connectionId, record.node, { destroy: 'networkDisconnected' }, frameHead(record.node), payload));
   }
 
   async claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean> {
     const claimed = await this.#command(() => this.#history.claim(sessionId, member.info.id, from, this.#record(member)));
     if (claimed) {
-      this.#send(this.#cmd.multi().zrem(this.#keys.orphans, `${sessionId} ${member.info.id}`).sadd(this.#keys.nodeSessions(this.nodeId), sessionId).exec(), 'claimMember');
+      this.#send(this.#cmd.multi().zrem(this.#keys.orphans, orphanEntry(sessionId, member.info.id)).sadd(this.#keys.nodeSessions(this.nodeId), sessionId).exec(), 'claimMember');
     }
     return claimed;
   }
@@ -471,18 +507,22 @@ export class RedisCluster implements ClusterLink {
         const { info } = member;
         const holder = await this.#history.reassert(sessionId, info.id, this.nodeId, this.#record(member));
         if (holder !== '') {
-          lost.push({ sessionId, connectionId: info.id, node: holder }); // its client resumed there while we were taken for dead
+          lost.push({ sessionId, connectionId: info.id, node: holder }); // resumed elsewhere, or ended, while we were taken for dead
           return;
         }
-        mine.sadd(this.#keys.nodeSessions(this.nodeId), sessionId);
-        mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info })));
+        // Issued at once, in stamp order with this node's other frames (a batch sent later would not be).
+        const created = this.#memberFrame(encodeMessage({ type: 'connectionCreated', connection: info }));
+        this.#send(this.#cmd.multi().sadd(this.#keys.nodeSessions(this.nodeId), sessionId).publish(this.#keys.channel(sessionId), created).exec(), 'resync');
         // Nodes that knew the member drop the creation as old news; a state change made during the
         // outage (or the survivors' "reconnecting" while this node was taken for dead) is undone this way.
-        mine.publish(this.#keys.channel(sessionId), this.#memberFrame(encodeMessage({ type: 'connectionStateChanged', connectionId: info.id, state: info.state, reason: 'resynchronised' })));
+        // Stamped and logged (unlike the creation, which nobody who knew the member delivers): a client
+        // taken over later must not keep the "reconnecting" the survivors logged.
+        const state = this.stamp(encodeMessage({ type: 'connectionStateChanged', connectionId: info.id, state: info.state, reason: 'resynchronised' }));
+        this.#send(this.#history.frame(sessionId, this.#memberFrame(state)), 'resync');
       }),
     );
     for (const { sessionId, connectionId, node } of lost) {
-      this.onTakenOver(sessionId, connectionId, node);
+      this.#yield(sessionId, connectionId, node);
     }
     for (const { sessionId, info } of this.localStreams()) {
       mine.hset(this.#keys.streams(sessionId), info.id, JSON.stringify({ node: this.nodeId, info } satisfies StreamRecord));

@@ -29,6 +29,11 @@ export class RedisKeys {
     return `${this.#prefix}s:{${sessionId}}:joins`;
   }
 
+  /** Hash: connection id → reason, for members survivors ended (their node may only have stalled). */
+  gone(sessionId: string): string {
+    return `${this.#prefix}s:{${sessionId}}:gone`;
+  }
+
   /** Counter stamping the frames survivors announce for dead nodes' members. */
   reapCounter(sessionId: string): string {
     return `${this.#prefix}s:{${sessionId}}:reaped`;

@@ -32,6 +32,9 @@ export interface TakeoverRequest {
 export async function takeOverFromLog(ctx: TakeoverContext, cluster: ClusterLink, request: TakeoverRequest, deadNode: string, limits: { rateLimit: RateLimit; maxReplayBytes: number }): Promise<Connection> {
   const { registry, log } = ctx;
   const { sessionId, connectionId } = request;
+  if (registry.captures.has(connectionId)) {
+    throw new VigilError('SERVER_BUSY', 'A resume of this connection is already in progress.');
+  }
   const captureId = randomId(16);
   registry.captures.begin(sessionId, connectionId, captureId);
   registry.captures.startLocal(connectionId, captureId);
