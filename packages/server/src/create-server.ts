@@ -5,7 +5,8 @@ import { MAX_FRAME_BYTES, VigilError, isBaseUrl, parseSessionId, type LivenessTi
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionGrace } from './connection-grace.js';
 import { ConnectionTimeline } from './connection-timeline.js';
-import { DepartedConnections } from './departed-connections.js';
+import { MemoryDepartedStore, type DepartedStore } from './departed-connections.js';
+import { RedisDepartedStore } from './cluster/redis-departed-store.js';
 import { ExitedConnections } from './exited-connections.js';
 import { Liveness } from './liveness.js';
 import { createConsoleLogger, type Logger } from './logger.js';
@@ -36,7 +37,7 @@ import { createPushService } from './push/create-push-service.js';
 import type { PushOptions } from './push/push-options.js';
 import { createServerMetrics } from './server-metrics.js';
 import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
-import { authenticateUpgrade, refuseUpgrade } from './ws/upgrade.js';
+import { authenticateUpgrade, claimDeparted, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
 import { RedisCluster, type RedisClusterOptions } from './cluster/redis-cluster.js';
 import { Handoff } from './cluster/handoff.js';
@@ -168,7 +169,8 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     grace.goAway(connection, 'silent');
   });
   const timeline = new ConnectionTimeline(() => clock.now());
-  const departed = new DepartedConnections();
+  // Shared in a deployment: a client may rejoin through another node than the one its old connection ended on.
+  const departed: DepartedStore = cluster ? new RedisDepartedStore(cluster.client, { prefix: cluster.prefix }) : new MemoryDepartedStore();
   const exited = new ExitedConnections();
   const metrics = createServerMetrics(registry, cluster);
   const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline, metrics });
@@ -233,7 +235,9 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     grace.cancel(connection);
     timeline.record(connection, 'destroyed', reason);
     exited.remember(connection, reason, clock.now());
-    departed.remember(connection.id, { sessionId: connection.sessionId, resumeToken: connection.resumeToken, lastRequestId: connection.lastRequestId });
+    departed.remember(connection.id, { sessionId: connection.sessionId, resumeToken: connection.resumeToken, lastRequestId: connection.lastRequestId }).catch((err: unknown) => {
+      log.warn('departed connection not remembered', { connection: connection.id, error: String(err) });
+    });
     closeForReason(connection, reason);
     push.left(connection, reason); // before the replay is cleared: it holds what never got delivered
     connection.replay.clear();
@@ -350,6 +354,10 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
         });
         return;
       }
+      const previous = upgrade.kind === 'join' && upgrade.previous ? await claimDeparted(ctx, upgrade.grant.sessionId, upgrade.previous) : undefined;
+      if (socket.destroyed) {
+        return; // the client gave up while its old connection was looked up (the hold is released on close)
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         held = false;
         if (upgrade.kind === 'resume') {
@@ -363,7 +371,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
           attachNewConnection(ctx, ws, upgrade.grant, {
             rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
             maxReplayBytes,
-            previous: upgrade.previous,
+            previous,
           });
         }
       });

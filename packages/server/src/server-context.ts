@@ -7,7 +7,7 @@ import type { ConnectionTimeline } from './connection-timeline.js';
 import type { Liveness } from './liveness.js';
 import type { Logger } from './logger.js';
 import type { ProjectDirectory } from './projects.js';
-import type { DepartedConnections } from './departed-connections.js';
+import type { DepartedStore } from './departed-connections.js';
 import type { ExitedConnections } from './exited-connections.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -27,7 +27,7 @@ export interface ServerContext {
   /** Suspension grace and resume. */
   grace: ConnectionGrace;
   /** Exited connections a rejoining client may name, to learn what its last requests achieved. */
-  departed: DepartedConnections;
+  departed: DepartedStore;
   /** The last 1 000 exited connections (session, data, reason), for REST inspection. */
   exited: ExitedConnections;
   /** Published streams, subscriptions and the routed media engine. */

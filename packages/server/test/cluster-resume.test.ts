@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { Session } from '@vigil/client';
@@ -9,6 +9,34 @@ import { deploy, idOf, recordSignals } from './cluster-harness.js';
  * Resume on another node (issue 9): a client whose socket drops comes back through the balancer to a
  * different node inside the grace, keeps its connection id, and gets everything sent meanwhile once.
  */
+
+/**
+ * Two nodes: alice joins node one through a balancer (so she can come back through it to node two),
+ * bob joins node two; resolves once alice knows bob.
+ */
+async function aliceOnOneBobOnTwo(t: TestContext, nodeArgs: string[]) {
+  const d = await deploy(t, 2, () => nodeArgs);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob before anything else happens', 10_000);
+  return { d, one, two, balancer, alice, bob, aliceId: idOf(alice) };
+}
+
+/** Freezes a node's process (as a stalled one would be) until `SIGCONT`, which the test's end sends too. */
+function freeze(t: TestContext, node: ClusterNode): void {
+  process.kill(node.pid, 'SIGSTOP');
+  t.after(() => {
+    try {
+      process.kill(node.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  });
+}
 
 /** Per sender, the data of its signals in arrival order. */
 function bySender(log: string[]): Map<string, string[]> {
@@ -213,15 +241,7 @@ test('across nodes: a wrong resume token is refused (and connect-check says why)
 
 test('during a handoff held up by a frozen old node, what happens on the new node reaches the moving client: a join, a signal', async (t) => {
   // Leases longer than the freeze: this is about the handoff, not about reaping a stalled node.
-  const d = await deploy(t, 2, () => ['--node-lease-ms', '10000']);
-  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.use([one.url]);
-  const alice = await d.join(balancer.url, 'alice');
-  const bob = await d.join(two.url, 'bob');
-  const aliceId = idOf(alice);
-  await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob before anything else happens', 10_000);
+  const { d, one, two, balancer, alice, bob, aliceId } = await aliceOnOneBobOnTwo(t, ['--node-lease-ms', '10000']);
   const created: string[] = [];
   alice.on('connectionCreated', ({ connection }) => created.push(connection.data));
   const heard = recordSignals(alice);
@@ -230,14 +250,7 @@ test('during a handoff held up by a frozen old node, what happens on the new nod
   balancer.cut(one.url);
   await waitUntil(() => bob.connections.find((c) => c.connectionId === aliceId)?.state === 'reconnecting', 'bob sees alice reconnecting', 10_000);
   // Node one freezes (as a stalled process would): it will read the handoff request only when it resumes.
-  process.kill(one.pid, 'SIGSTOP');
-  t.after(() => {
-    try {
-      process.kill(one.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  });
+  freeze(t, one);
   const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
   balancer.use([two.url]);
   balancer.refusing = false;
@@ -257,26 +270,11 @@ test('during a handoff held up by a frozen old node, what happens on the new nod
 });
 
 test('a node stalled past its lease: its client resumes on another node; when it wakes it lets her go, and nobody is told she left', async (t) => {
-  const d = await deploy(t, 2, () => ['--network-grace-ms', '7000', '--suspend-grace-ms', '9000']);
-  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.use([one.url]);
-  const alice = await d.join(balancer.url, 'alice');
-  const bob = await d.join(two.url, 'bob');
-  const aliceId = idOf(alice);
-  await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob', 10_000);
+  const { d, one, two, balancer, alice, bob, aliceId } = await aliceOnOneBobOnTwo(t, ['--network-grace-ms', '7000', '--suspend-grace-ms', '9000']);
   const destroyed: string[] = [];
   bob.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.data}:${reason}`));
 
-  process.kill(one.pid, 'SIGSTOP'); // longer than its 1 s lease: the survivors take it for dead
-  t.after(() => {
-    try {
-      process.kill(one.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  });
+  freeze(t, one); // longer than its 1 s lease: the survivors take it for dead
   // The survivors orphan her (bob sees her reconnecting); only then does her link drop, so node two takes
   // her over from the log without asking node one (which would answer when it wakes).
   await waitUntil(() => bob.connections.find((c) => c.connectionId === aliceId)?.state === 'reconnecting', 'bob sees her orphaned', 10_000);
@@ -301,4 +299,22 @@ test('a node stalled past its lease: its client resumes on another node; when it
   const toCarol = nextEvent(carol, 'signal:hello');
   await alice.signal({ type: 'hello', data: 'from node two' });
   assert.equal((await toCarol).from?.connectionId, aliceId);
+});
+
+test('a rejoin through another node learns what the old connection had processed there (the departed store is shared)', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const old = await openRawSocketWith(one.url, { sessionId: d.sessionId, token: d.token('alice') });
+  t.after(() => old.socket.close());
+  const welcome = await old.waitFor((m) => m['type'] === 'welcome');
+  const oldId = (welcome['connection'] as { id: string }).id;
+  old.send(JSON.stringify({ type: 'signal', id: 5, signalType: 'n', data: 'processed' }));
+  await old.waitFor((m) => m['type'] === 'ack' && m['id'] === 5);
+
+  // Her client gave up on the old connection and joins again through node two, naming it.
+  const again = await openRawSocketWith(two.url, { sessionId: d.sessionId, token: d.token('alice'), previous: oldId, previousToken: String(welcome['resumeToken']) });
+  t.after(() => again.socket.close());
+  const second = await again.waitFor((m) => m['type'] === 'welcome');
+  assert.deepEqual(second['previous'], { connectionId: oldId, lastRequestId: 5 }, 'node one ended it and remembered it where node two could read it');
+  assert.equal((await old.closed).code >= 4000, true, 'the old connection was ended');
 });

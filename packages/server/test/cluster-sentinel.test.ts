@@ -61,11 +61,12 @@ test('redis+sentinel: two nodes follow a failover to the promoted replica; membe
   // keep sending until one crosses.
   const heard: string[] = [];
   bob.on('signal:after', ({ data }) => heard.push(data));
-  for (let i = 0; i < 60 && heard.length === 0; i += 1) {
+  for (let i = 0; i < 120 && heard.length === 0; i += 1) {
     await alice.signal({ type: 'after', data: `after-${i}` }).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  assert.ok(heard.length > 0, 'a signal crosses nodes again after the failover');
+  const clusterLog = (node: ClusterNode) => node.log().split('\n').filter((line) => line.includes('cluster')).slice(-15).join('\n');
+  assert.ok(heard.length > 0, `a signal crosses nodes again after the failover\n--- node one\n${clusterLog(one)}\n--- node two\n${clusterLog(two)}`);
   for (const node of [one, two]) {
     await waitUntil(async () => (await fetch(`${node.url}/readyz`)).status === 200, 'ready again', 10_000);
   }

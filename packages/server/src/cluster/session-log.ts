@@ -13,6 +13,13 @@ export interface SessionLogOptions {
   ttlMs: number;
 }
 
+/** Lua lines logging the frame held in the Lua expression `frame` in KEYS[log] and publishing it on KEYS[channel]. */
+function logAndPublish(log: number, channel: number, frame: string, maxLen: string, ttl: string): string {
+  return `redis.call('XADD', KEYS[${log}], 'MAXLEN', '~', ${maxLen}, '*', 'b', ${frame})
+redis.call('PEXPIRE', KEYS[${log}], ${ttl})
+redis.call('PUBLISH', KEYS[${channel}], ${frame})`;
+}
+
 /** KEYS: log, channel. ARGV: bus frame, maxlen, ttl, publish ('1'/'0'), sender, request id. */
 const LOG_FRAME = `
 local id
@@ -75,9 +82,7 @@ local n = redis.call('INCR', KEYS[5])
 -- Outlives the log by far: a counter that restarted would stamp new frames as old ones.
 redis.call('PEXPIRE', KEYS[5], 2592000000)
 local frame = ARGV[5] .. '\\n{"vo":"~' .. ARGV[2] .. '.' .. n .. '",' .. string.sub(ARGV[6], 2)
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'b', frame)
-redis.call('PEXPIRE', KEYS[3], ARGV[8])
-redis.call('PUBLISH', KEYS[4], frame)
+${logAndPublish(3, 4, 'frame', 'ARGV[7]', 'ARGV[8]')}
 return 1
 `;
 
@@ -104,9 +109,7 @@ else
   redis.call('HDEL', KEYS[2], ARGV[1])
 end
 if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'b', ARGV[5])
-  redis.call('PEXPIRE', KEYS[3], ARGV[7])
-  redis.call('PUBLISH', KEYS[4], ARGV[5])
+${logAndPublish(3, 4, 'ARGV[5]', 'ARGV[6]', 'ARGV[7]')}
 end
 return ''
 `;

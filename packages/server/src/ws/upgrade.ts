@@ -11,7 +11,7 @@ export const WS_PATH = '/v1/ws';
 
 /** What an upgrade asks for: a new connection (with a verified token) or a resume of an existing one. */
 export type UpgradeRequest =
-  | { kind: 'join'; grant: TokenGrant; previous?: { connectionId: string; lastRequestId: number } }
+  | { kind: 'join'; grant: TokenGrant; previous?: PreviousConnection }
   | { kind: 'resume'; connection: Connection; rx: number }
   /** A resume of a connection this node does not hold: another node may (`cluster/handoff.ts`). */
   | { kind: 'remoteResume'; sessionId: string; connectionId: string; resumeToken: string; rx: number; seen: ReadonlyMap<string, string> | undefined };
@@ -81,20 +81,41 @@ export function findResumable(ctx: ServerContext, sessionId: string, connectionI
  * token. If that connection is somehow still here, the client has moved on: it is removed now (no
  * ghost beside the new one). Either way the client learns which of its requests were processed.
  */
-function claimPrevious(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string): { connectionId: string; lastRequestId: number } | undefined {
+function claimPrevious(ctx: ServerContext, sessionId: string, connectionId: string, resumeToken: string): PreviousConnection {
   const live = ctx.registry.get(sessionId)?.connections.get(connectionId);
   if (live && !live.destroyedReason && secretsEqual(live.resumeToken, resumeToken)) {
     ctx.registry.destroy(live, 'networkDisconnected');
   } else if (!live && ctx.cluster && ID_PATTERN.test(connectionId) && resumeToken !== '') {
     // Maybe held by another node: its holder checks the token and ends it there — or, if its node died,
-    // whichever node reads the record. What it had processed is not known here, so the client re-sends
-    // its unanswered requests (docs/scale-out.md).
+    // whichever node reads the record (docs/scale-out.md).
     const cluster = ctx.cluster;
     void cluster.publishTo(sessionId, { kind: 'release', node: cluster.nodeId, to: connectionId, request: '-', payload: resumeToken }).catch(() => {});
     void cluster.releaseOrphan(sessionId, connectionId, resumeToken).catch(() => {});
+    return { connectionId, resumeToken, elsewhere: true };
   }
-  const lastRequestId = ctx.departed.claim(connectionId, sessionId, resumeToken);
-  return lastRequestId === undefined ? undefined : { connectionId, lastRequestId };
+  return { connectionId, resumeToken, elsewhere: false };
+}
+
+/** A rejoining client's old connection, named with its resume token; what it had processed is looked up later. */
+export interface PreviousConnection {
+  connectionId: string;
+  resumeToken: string;
+  /** Possibly ended just now by another node, which remembers it a moment later. */
+  elsewhere: boolean;
+}
+
+/**
+ * What the old connection had processed, from the (possibly shared) departed store; undefined if unknown,
+ * and the client then re-sends its unanswered requests.
+ */
+export async function claimDeparted(ctx: ServerContext, sessionId: string, previous: PreviousConnection): Promise<{ connectionId: string; lastRequestId: number } | undefined> {
+  const claim = () => ctx.departed.claim(previous.connectionId, sessionId, previous.resumeToken).catch(() => undefined);
+  let lastRequestId = await claim();
+  if (lastRequestId === undefined && previous.elsewhere) {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its node ends it on our release, then remembers it
+    lastRequestId = await claim();
+  }
+  return lastRequestId === undefined ? undefined : { connectionId: previous.connectionId, lastRequestId };
 }
 
 /** Answers a refused upgrade with a plain HTTP response carrying `{code, message}`, then closes. */
