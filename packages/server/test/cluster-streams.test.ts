@@ -196,3 +196,22 @@ test('a publisher whose node died rejoins elsewhere: its old connection and stre
   assert.equal(carol.all('connectionDestroyed').filter((m) => m['connectionId'] === alice.id).length, 1, 'once');
   assert.equal(carol.all('streamDestroyed').length, 1);
 });
+
+test('a subscribe across nodes made while Redis is away reaches the publisher once Redis is back', async (t) => {
+  const d = await deploy(t, 2);
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await client(d, one, 'alice');
+  await alice.request(publish('a-cam'));
+  const bob = await client(d, two, 'bob');
+  assert.deepEqual(streamIds(bob.welcome), ['a-cam']);
+
+  await d.redis.halt();
+  await waitUntil(async () => (await fetch(`${two.url}/readyz`)).status === 503, 'node two knows Redis is away', 10_000);
+  const announced = alice.next((m) => m['type'] === 'subscriptionCreated', 30_000);
+  assert.equal((await bob.request({ type: 'subscribe', streamId: 'a-cam', subscriptionId: 'b1' }))['type'], 'ack', 'accepted: node two knows the stream');
+  await d.redis.start(); // empty: the nodes assert their members and streams again, then send what waited
+  assert.deepEqual([(await announced)['subscriptionId'], (await announced)['connectionId']], ['b1', bob.id]);
+  const offer = bob.next((m) => m['type'] === 'sdp');
+  await alice.request({ type: 'sdp', streamId: 'a-cam', subscriptionId: 'b1', sdpType: 'offer', sdp: SDP });
+  assert.equal((await offer)['sdpType'], 'offer', 'and negotiation goes on');
+});

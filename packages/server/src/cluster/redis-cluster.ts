@@ -29,7 +29,7 @@ export interface RedisClusterOptions {
   log: Logger;
 }
 
-/** Departures kept while Redis is unreachable; beyond this, survivors' reapers are the backstop. */
+/** Departures (and relay requests) kept while Redis is unreachable; beyond this, survivors' reapers are the backstop. */
 const MAX_UNSENT_LEAVES = 100_000;
 
 interface HeldSession {
@@ -231,7 +231,16 @@ export class RedisCluster implements ClusterLink {
   }
 
   relay(sessionId: string, to: string, payload: string): void {
-    this.#publish(sessionId, { kind: 'relay', node: this.nodeId, to, payload });
+    // A subscribe or unsubscribe for another node: like a departure, kept (bounded) if Redis is away,
+    // so neither side is left holding half a subscription.
+    const frame = encodeBusFrame({ kind: 'relay', node: this.nodeId, to, payload });
+    const send = () => this.#cmd.publish(this.#keys.channel(sessionId), frame);
+    send().catch((err: Error) => {
+      this.#log.warn('cluster: relay request not published yet', { session: sessionId, to, error: err.message });
+      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
+        this.#unsentLeaves.push(send);
+      }
+    });
   }
 
   forgetStreams(sessionId: string, streamIds: string[]): void {
@@ -429,10 +438,6 @@ export class RedisCluster implements ClusterLink {
 
   #memberFrame(bytes: Buffer): string {
     return encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: true, payload: bytes.toString() });
-  }
-
-  #publish(sessionId: string, frame: BusFrame): void {
-    this.#send(this.#cmd.publish(this.#keys.channel(sessionId), encodeBusFrame(frame)), frame.kind);
   }
 
   #send(pending: Promise<unknown>, what: string): void {
