@@ -25,11 +25,13 @@ export function redisOptionsFor(url: string): { url: string } | { sentinel: Sent
   }
   const [, password, hosts = '', name = '', db] = match;
   const sentinels = hosts.split(',').map((entry) => {
-    const hostPort = /^([^:,]+):(\d{1,5})$/.exec(entry);
-    if (!hostPort) {
+    // host:port, or [ipv6]:port
+    const hostPort = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:,[\]]+)):(\d{1,5})$/.exec(entry);
+    const port = Number(hostPort?.[3]);
+    if (!hostPort || port < 1 || port > 65_535) {
       throw new Error(`redis+sentinel: "${entry}" is not host:port`);
     }
-    return { host: hostPort[1] as string, port: Number(hostPort[2]) };
+    return { host: (hostPort[1] ?? hostPort[2]) as string, port };
   });
   const options: SentinelOptions = { sentinels, name, failoverDetector: true };
   if (password) {
