@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { initSession, type Session } from '@vigil/client';
 import { createSessionId, randomId } from '@vigil/protocol';
 import { mintClientToken } from '@vigil/server';
-import { startClusterNode, startRedis, type ClusterNode, type RedisHandle } from '@vigil/test-kit';
+import { startClusterNode, startRedis, TcpBalancer, type ClusterNode, type RedisHandle } from '@vigil/test-kit';
 
 /**
  * Several `vigil serve` processes on one real redis-server: one set of sessions whichever node a
@@ -76,3 +76,17 @@ export function recordSignals(session: Session): string[] {
   return seen;
 }
 
+
+/**
+ * `name` joins the first node through a loopback balancer, which then sends any new connection to the
+ * other nodes: where her client goes when the first node dies or drops her.
+ */
+export async function joinThroughBalancer(t: TestContext, d: Deployment, name: string): Promise<{ balancer: TcpBalancer; session: Session }> {
+  const [first, ...others] = d.nodes as [ClusterNode, ...ClusterNode[]];
+  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
+  t.after(() => balancer.close());
+  balancer.use([first.url]);
+  const session = await d.join(balancer.url, name, { tokenProvider: () => d.token(name) });
+  balancer.use(others.map((n) => n.url));
+  return { balancer, session };
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { Session } from '@vigil/client';
 import { nextEvent, openRawSocketWith, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
-import { deploy, idOf, recordSignals } from './cluster-harness.js';
+import { deploy, idOf, joinThroughBalancer, recordSignals } from './cluster-harness.js';
 
 /**
  * Resume on another node (issue 9): a client whose socket drops comes back through the balancer to a
@@ -17,10 +17,7 @@ import { deploy, idOf, recordSignals } from './cluster-harness.js';
 async function aliceOnOneBobOnTwo(t: TestContext, nodeArgs: string[]) {
   const d = await deploy(t, 2, () => nodeArgs);
   const [one, two] = d.nodes as [ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.use([one.url]);
-  const alice = await d.join(balancer.url, 'alice');
+  const { balancer, session: alice } = await joinThroughBalancer(t, d, 'alice');
   const bob = await d.join(two.url, 'bob');
   await waitUntil(() => alice.connections.some((c) => c.data === 'bob'), 'alice knows bob before anything else happens', 10_000);
   return { d, one, two, balancer, alice, bob, aliceId: idOf(alice) };

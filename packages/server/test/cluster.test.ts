@@ -4,7 +4,7 @@ import type { Session } from '@vigil/client';
 import { createSessionId } from '@vigil/protocol';
 import { mintProjectJwt } from '@vigil/server';
 import { callSdkMethod, createOpenTok, nextEvent, openRawSocketWith, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
-import { deploy, idOf, recordSignals } from './cluster-harness.js';
+import { deploy, idOf, joinThroughBalancer, recordSignals } from './cluster-harness.js';
 
 test('two nodes, one session: presence both ways, signals in per-sender order exactly once, targeted across nodes', async (t) => {
   const d = await deploy(t, 2);
@@ -103,11 +103,7 @@ test('REST on a node that holds nobody: signal and forceDisconnect reach the mem
 test('a node killed: its clients resume on the survivors with the same id; members whose clients never return are ended once, after their grace', async (t) => {
   const d = await deploy(t, 3, () => ['--network-grace-ms', '7000', '--suspend-grace-ms', '9000']);
   const [one, two, three] = d.nodes as [ClusterNode, ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.use([one.url]);
-  const alice = await d.join(balancer.url, 'alice', { tokenProvider: () => d.token('alice') });
-  balancer.use([two.url, three.url]); // where she goes when node one dies
+  const { session: alice } = await joinThroughBalancer(t, d, 'alice'); // to node two or three when node one dies
   // Two more members on node one whose clients never come back; erin had gone to the background.
   const dave = await openRawSocketWith(one.url, { sessionId: d.sessionId, token: d.token('dave') });
   const daveId = ((await dave.waitFor((m) => m['type'] === 'welcome'))['connection'] as { id: string }).id;
@@ -282,11 +278,7 @@ test('--session-affinity all: relayed sessions are tied to one node too', async 
 test('a node killed mid-traffic: its client resumes elsewhere; everyone gets every acknowledged signal exactly once, in per-sender order', async (t) => {
   const d = await deploy(t, 3);
   const [one, two, three] = d.nodes as [ClusterNode, ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.use([one.url]);
-  const alice = await d.join(balancer.url, 'alice', { tokenProvider: () => d.token('alice') });
-  balancer.use([two.url, three.url]); // where she goes when node one dies
+  const { session: alice } = await joinThroughBalancer(t, d, 'alice'); // to node two or three when node one dies
   const bob = await d.join(two.url, 'bob');
   const carol = await d.join(three.url, 'carol');
   const aliceId = idOf(alice);

@@ -30,7 +30,7 @@ export interface RedisClusterOptions {
 }
 
 /** Departures (and relay requests) kept while Redis is unreachable; beyond this, survivors' reapers are the backstop. */
-const MAX_UNSENT_LEAVES = 100_000;
+const MAX_UNSENT = 100_000;
 
 interface HeldSession {
   holds: number;
@@ -68,7 +68,7 @@ export class RedisCluster implements ClusterLink {
   readonly #sessions = new Map<string, HeldSession>();
   readonly #lease: NodeLease;
   #wasDown = false;
-  readonly #unsentLeaves: (() => Promise<unknown>)[] = [];
+  readonly #unsent: (() => Promise<unknown>)[] = [];
   readonly #homes: MediaHomes;
   /** Each session's log of shared frames, for takeovers after a node's death. */
   readonly #history: SessionLog;
@@ -212,35 +212,21 @@ export class RedisCluster implements ClusterLink {
       this.#send(multi.exec(), 'streamChanged');
       return;
     }
-    // Like a departure, the end of a stream must reach the other nodes even if Redis is away now.
-    let late = false;
-    const end = () => {
-      // Sent after an outage, it comes behind this node's later frames: stamped again, so in order.
-      const text = late ? this.#restamped(frame) : frame;
-      const multi = this.#cmd.multi().hdel(this.#keys.streams(sessionId), stream);
-      this.#history.frameIn(multi, sessionId, text);
-      return multi.exec();
-    };
-    end().catch((err: Error) => {
-      late = true;
-      this.#log.warn('cluster: end of stream not published yet', { session: sessionId, stream, error: err.message });
-      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
-        this.#unsentLeaves.push(end);
-      }
-    });
+    this.#sendOrKeep(
+      (late) => {
+        const multi = this.#cmd.multi().hdel(this.#keys.streams(sessionId), stream);
+        this.#history.frameIn(multi, sessionId, late ? this.#restamped(frame) : frame);
+        return multi.exec();
+      },
+      'end of stream',
+      { session: sessionId, stream },
+    );
   }
 
   relay(sessionId: string, to: string, payload: string): void {
-    // A subscribe or unsubscribe for another node: like a departure, kept (bounded) if Redis is away,
-    // so neither side is left holding half a subscription.
+    // Kept if Redis is away, so neither side is left holding half a subscription.
     const frame = encodeBusFrame({ kind: 'relay', node: this.nodeId, to, payload });
-    const send = () => this.#cmd.publish(this.#keys.channel(sessionId), frame);
-    send().catch((err: Error) => {
-      this.#log.warn('cluster: relay request not published yet', { session: sessionId, to, error: err.message });
-      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
-        this.#unsentLeaves.push(send);
-      }
-    });
+    this.#sendOrKeep(() => this.#cmd.publish(this.#keys.channel(sessionId), frame), 'relay request', { session: sessionId, to });
   }
 
   forgetStreams(sessionId: string, streamIds: string[]): void {
@@ -275,15 +261,23 @@ export class RedisCluster implements ClusterLink {
 
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
     const frame = this.#memberFrame(bytes);
-    let late = false;
-    // Sent after an outage, it comes behind this node's later frames: stamped again, so in order.
-    const leave = () => this.#memberWrite(sessionId, connectionId, 'del', '', late ? this.#restamped(frame) : frame, 'memberLeft');
-    // A departure must reach the other nodes even if Redis is away now: kept (bounded) and sent on recovery.
-    leave().catch((err: Error) => {
-      late = true;
-      this.#log.warn('cluster: departure not published yet', { session: sessionId, connection: connectionId, error: err.message });
-      if (this.#unsentLeaves.length < MAX_UNSENT_LEAVES) {
-        this.#unsentLeaves.push(leave);
+    this.#sendOrKeep(
+      (late) => this.#memberWrite(sessionId, connectionId, 'del', '', late ? this.#restamped(frame) : frame, 'memberLeft'),
+      'departure',
+      { session: sessionId, connection: connectionId },
+    );
+  }
+
+  /**
+   * Sends what must reach the other nodes even if Redis is away now (a departure, the end of a stream, a
+   * relay request): if it fails, it is kept (bounded) and sent when Redis is back. `late` is true then:
+   * the frame comes behind this node's later frames, so it is stamped again to stay in order.
+   */
+  #sendOrKeep(send: (late: boolean) => Promise<unknown>, what: string, details: Record<string, unknown>): void {
+    send(false).catch((err: Error) => {
+      this.#log.warn(`cluster: ${what} not published yet`, { ...details, error: err.message });
+      if (this.#unsent.length < MAX_UNSENT) {
+        this.#unsent.push(() => send(true));
       }
     });
   }
@@ -538,10 +532,10 @@ export class RedisCluster implements ClusterLink {
     }
     await mine.exec();
     await this.#lease.renew();
-    while (this.#unsentLeaves.length > 0) {
-      const leave = this.#unsentLeaves[0] as () => Promise<unknown>;
+    while (this.#unsent.length > 0) {
+      const leave = this.#unsent[0] as () => Promise<unknown>;
       await leave(); // throws on failure, keeping this and the rest for the next attempt
-      this.#unsentLeaves.shift();
+      this.#unsent.shift();
     }
     // Additions only: departures elsewhere arrive as frames (kept by their node while Redis was away),
     // so a node that has not re-asserted its members yet is not mistaken for gone.

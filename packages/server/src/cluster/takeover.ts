@@ -122,21 +122,19 @@ class ReplayPlan {
     if (frame.kind === 'kick' && frame.to === this.#id) {
       this.kicked = frame.reason;
     } else if ((frame.kind === 'broadcast' && frame.except !== this.#id) || (frame.kind === 'direct' && frame.to === this.#id)) {
-      if (!(frame.kind === 'broadcast' && frame.member && frame.payload.includes(`"connectionId":"${this.#id}"`))) {
-        this.#take(frame.payload, frame.droppable);
-      }
+      this.#take(frame.payload, frame.droppable);
     }
   }
 
   offerBytes(bytes: Buffer, droppable: boolean): void {
-    const text = bytes.toString();
-    // Its own presence (the survivors' "reconnecting") is not news to it.
-    if (!(text.includes('"type":"connectionStateChanged"') && text.includes(`"connectionId":"${this.#id}"`))) {
-      this.#take(text, droppable);
-    }
+    this.#take(bytes.toString(), droppable);
   }
 
   #take(payload: string, droppable: boolean): void {
+    // Its own presence (the survivors' "reconnecting") is not news to it.
+    if (payload.includes('"type":"connectionStateChanged"') && payload.includes(`"connectionId":"${this.#id}"`)) {
+      return;
+    }
     const stamp = readStamp(payload);
     if (!stamp) {
       return; // not shared through the log (a re-assertion after a Redis outage): nothing to replay
