@@ -1,12 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES, VigilError, isBaseUrl, parseSessionId, type LivenessTimers } from '@vigil/protocol';
+import { MAX_FRAME_BYTES, VigilError, isBaseUrl, parseSessionId, randomId, type LivenessTimers } from '@vigil/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionGrace } from './connection-grace.js';
 import { ConnectionTimeline } from './connection-timeline.js';
 import { MemoryDepartedStore, type DepartedStore } from './departed-connections.js';
-import { RedisDepartedStore } from './cluster/redis-departed-store.js';
 import { ExitedConnections } from './exited-connections.js';
 import { Liveness } from './liveness.js';
 import { createConsoleLogger, type Logger } from './logger.js';
@@ -39,10 +38,9 @@ import { createServerMetrics } from './server-metrics.js';
 import { attachNewConnection, attachResumedConnection, closeForReason } from './ws/attach-socket.js';
 import { authenticateUpgrade, claimDeparted, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
-import { RedisCluster, type RedisClusterOptions } from './cluster/redis-cluster.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { redisDeployment, type DeploymentStores, type NodeSettings, type RedisDeploymentOptions } from './cluster/deployment.js';
 import { Handoff } from './cluster/handoff.js';
-import { RedisHeldMessageStore } from './push/redis-held-store.js';
-import { RedisPushRegistrationStore } from './push/redis-registration-store.js';
 import { forwardToSessionNode } from './cluster/rest-forwarding.js';
 
 export interface ServerOptions {
@@ -83,7 +81,12 @@ export interface ServerOptions {
    * node pointed at the same Redis (and prefix) serves the same sessions (docs/scale-out.md).
    * Default: none, all state in this process.
    */
-  redis?: string | Omit<RedisClusterOptions, 'log'>;
+  redis?: string | RedisDeploymentOptions;
+  /**
+   * Several nodes without Redis: the stores this node shares with others (`MemoryDeployment.node()`
+   * for nodes in one process). Ignored when `redis` is set.
+   */
+  deployment?: DeploymentStores;
   /**
    * This node's URL as clients reach it directly (not through the load balancer), for sending joiners
    * of a routed session to the node that serves its media. Default: the URL it listens on.
@@ -101,20 +104,6 @@ export interface ServerOptions {
    * dead node's clients) from overrunning a node. Default: no limit.
    */
   maxJoinRate?: RateLimit;
-}
-
-/**
- * Nodes of a deployment share push registrations and held messages (a device registered through one
- * node is woken by another), on the cluster's Redis, unless the app passed stores of its own.
- */
-function sharedPushStores(cluster: RedisCluster, push: PushOptions, clock: Clock): PushOptions {
-  const prefix = cluster.prefix;
-  const hold = push.hold?.maxBytesPerIdentity === undefined ? {} : { maxBytesPerIdentity: push.hold.maxBytesPerIdentity };
-  return {
-    ...push,
-    store: push.store ?? new RedisPushRegistrationStore(cluster.client, { prefix }),
-    heldStore: push.heldStore ?? new RedisHeldMessageStore(cluster.client, { prefix, now: () => clock.now(), ...hold }),
-  };
 }
 
 export interface VigilServer {
@@ -154,7 +143,8 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const maxReplayBytes = options.maxSendQueueBytes ?? 1024 * 1024;
   const outbox = new Outbox();
   const graceMs = { network: timers.networkGraceMs, suspend: timers.suspendGraceMs };
-  const cluster = options.redis === undefined ? undefined : await RedisCluster.connect({ graceMs, ...(typeof options.redis === 'string' ? { url: options.redis } : options.redis), log });
+  const shared = deploymentOf(options, { graceMs, now: () => clock.now(), ...(options.push?.hold?.maxBytesPerIdentity === undefined ? {} : { hold: { maxBytesPerIdentity: options.push.hold.maxBytesPerIdentity } }) });
+  const cluster = shared ? await startClusterNode(shared, { graceMs, log }, options.redis) : undefined;
   const registry = new SessionRegistry(outbox, log, cluster);
   if (cluster) {
     cluster.localMembers = function* () {
@@ -170,7 +160,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   });
   const timeline = new ConnectionTimeline(() => clock.now());
   // Shared in a deployment: a client may rejoin through another node than the one its old connection ended on.
-  const departed: DepartedStore = cluster ? new RedisDepartedStore(cluster.client, { prefix: cluster.prefix }) : new MemoryDepartedStore();
+  const departed: DepartedStore = shared?.departed ?? new MemoryDepartedStore();
   const exited = new ExitedConnections();
   const metrics = createServerMetrics(registry, cluster);
   const grace = new ConnectionGrace({ registry, liveness, clock, timers, log, timeline, metrics });
@@ -182,7 +172,7 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
     maxStreamsPerConnection: options.maxStreamsPerConnection ?? 4,
     createEngine: () => options.mediaEngine ?? new WeriftEngine(options.routedNetwork),
   });
-  const push = createPushService({ registry, clock, log, options: cluster ? sharedPushStores(cluster, options.push ?? {}, clock) : options.push });
+  const push = createPushService({ registry, clock, log, options: shared ? sharedPushStores(shared, options.push ?? {}) : options.push });
   let handoff: Handoff | undefined;
   const ctx: ServerContext = {
     handoff: () => handoff,
@@ -429,4 +419,33 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
       return closed;
     },
   };
+}
+
+/** The stores this node shares with other nodes, if it is part of a deployment. */
+function deploymentOf(options: ServerOptions, node: Omit<NodeSettings, 'name'>): DeploymentStores | undefined {
+  if (options.redis !== undefined) {
+    return redisDeployment(typeof options.redis === 'string' ? { url: options.redis } : options.redis, { ...node, name: `vigil-${randomId(8)}` });
+  }
+  return options.deployment;
+}
+
+async function startClusterNode(shared: DeploymentStores, options: { graceMs: { network: number; suspend: number }; log: Logger }, redis: ServerOptions['redis']): Promise<ClusterNode> {
+  try {
+    return await ClusterNode.start(shared.sessions, { ...options, ...(shared.leaseMs === undefined ? {} : { leaseMs: shared.leaseMs }) });
+  } catch (err) {
+    const where = redis === undefined ? 'the deployment\'s store' : `Redis at ${redactUrl(typeof redis === 'string' ? redis : redis.url)}`;
+    throw new Error(`${where} did not answer: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Nodes of a deployment share push registrations and held messages (a device registered through one
+ * node is woken by another), unless the app passed stores of its own.
+ */
+function sharedPushStores(shared: DeploymentStores, push: PushOptions): PushOptions {
+  return { ...push, store: push.store ?? shared.pushRegistrations, heldStore: push.heldStore ?? shared.heldMessages };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

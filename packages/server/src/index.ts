@@ -22,6 +22,11 @@ export type { RedisPushRegistrationStoreOptions } from './push/redis-registratio
 export { RedisHeldMessageStore } from './push/redis-held-store.js';
 export type { RedisHeldMessageStoreOptions } from './push/redis-held-store.js';
 export type { RedisClient } from './push/redis-script.js';
+export { MemoryDeployment } from './cluster/deployment.js';
+export type { DeploymentStores, RedisDeploymentOptions } from './cluster/deployment.js';
+export type { SessionStore } from './cluster/session-store.js';
+export { MemorySessionState, MemorySessionStore } from './cluster/memory-session-store.js';
+export { RedisSessionStore } from './cluster/redis-session-store.js';
 export type { PushOptions, ApnsOptions, FcmOptions, FcmServiceAccount, WebPushOptions } from './push/push-options.js';
 export type { PushRegistration, PushNotice, AlertText } from './push/types.js';
 export type { RetryPolicy } from './push/retry.js';

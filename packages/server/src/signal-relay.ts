@@ -30,7 +30,7 @@ export interface SignalPlan {
   target: Connection | undefined;
   /** The recipient's id when another node holds it (multi-node deployments). */
   remoteTarget?: string;
-  /** The client request it answers (a deployment logs it: `cluster/session-log.ts`). */
+  /** The client request it answers (a deployment logs it: `cluster/session-store.ts`). */
   origin?: FrameOrigin;
 }
 

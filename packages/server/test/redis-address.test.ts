@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redisOptionsFor } from '../src/cluster/redis-address.js';
 
-// `--redis` / `VIGIL_REDIS_URL`: one server, or the master a Sentinel names.
+// `--redis` / `VIGIL_REDIS_URL`: one server, the master a Sentinel names, or a Redis Cluster.
 
 test('redis URLs: one server as given, Sentinel URLs as ioredis options, anything else a clear error', () => {
   assert.deepEqual(redisOptionsFor('redis://10.0.0.5:6379/2'), { url: 'redis://10.0.0.5:6379/2' });
@@ -16,4 +16,32 @@ test('redis URLs: one server as given, Sentinel URLs as ioredis options, anythin
   for (const bad of ['http://x:1', 'redis+sentinel://x/vigil', 'redis+sentinel://x:1', 'redis+sentinel://x:99999/vigil', 'redis+sentinel://x:1,/vigil', 'redis+sentinel://[zz]:1/vigil', '']) {
     assert.throws(() => redisOptionsFor(bad), /expected redis:\/\/|is not host:port/, bad);
   }
+});
+
+test('redis+cluster URLs: start nodes (IPv6 in brackets) and a password, as ioredis Cluster options; bad ones a clear error', () => {
+  assert.deepEqual(redisOptionsFor('redis+cluster://10.0.0.5:7000,10.0.0.6:7001,redis-c.example:7002'), {
+    cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }, { host: '10.0.0.6', port: 7001 }, { host: 'redis-c.example', port: 7002 }] },
+  });
+  assert.deepEqual(redisOptionsFor('redis+cluster://s%40cret@[::1]:7000,[fd00::2]:7001'), {
+    cluster: { nodes: [{ host: '::1', port: 7000 }, { host: 'fd00::2', port: 7001 }], password: 's@cret' },
+  });
+  assert.deepEqual(redisOptionsFor('redis+cluster://127.0.0.1:1'), { cluster: { nodes: [{ host: '127.0.0.1', port: 1 }] } });
+  const bad = [
+    'redis+cluster://',
+    'redis+cluster://x',
+    'redis+cluster://x:0',
+    'redis+cluster://x:65536',
+    'redis+cluster://x:1,',
+    'redis+cluster://x:1,,y:2',
+    'redis+cluster://[zz]:1',
+    'redis+cluster://::1:7000',
+    'redis+cluster://x:1/0',
+    'redis+cluster://x:1/vigil',
+    'redis+cluster://a@b@x:1',
+    'redis+clusters://x:1',
+  ];
+  for (const url of bad) {
+    assert.throws(() => redisOptionsFor(url), /expected redis:\/\/.*redis\+cluster:\/\/|redis\+cluster: ".*" is not host:port/, url);
+  }
+  assert.throws(() => redisOptionsFor('nope'), /redis\+sentinel:\/\/host:port\[,host:port\]\/master-name or redis\+cluster:\/\/host:port\[,host:port\]/, 'the error lists every accepted form');
 });

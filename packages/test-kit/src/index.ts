@@ -50,9 +50,11 @@ export type { MediaParticipantOptions, PageMediaEvent, PageStreamStats } from '.
 export { waitForMediaFlow, mediaArriving } from './media-flow.js';
 export type { FlowExpectation, FlowResult } from './media-flow.js';
 
-// Redis (a real redis-server per test, on a free port)
+// Redis (a real redis-server per test, on a free port; or a real Redis Cluster of several)
 export { startRedis, startSentinel, redisServerPath } from './redis-server.js';
 export type { RedisHandle } from './redis-server.js';
+export { startRedisCluster } from './redis-cluster-server.js';
+export type { RedisClusterHandle } from './redis-cluster-server.js';
 export { startClusterNode } from './cluster-node.js';
 export type { ClusterNode, ClusterNodeOptions } from './cluster-node.js';
 export { TcpBalancer } from './tcp-balancer.js';

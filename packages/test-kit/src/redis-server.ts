@@ -107,7 +107,8 @@ export async function startSentinel(masterPort: number, name = 'vigil'): Promise
   };
 }
 
-function launch(binary: string, port: number, dir: string, extra: string[]): Promise<ChildProcess> {
+/** Starts one `redis-server` on `port` (loopback, no persistence, data in `dir`) and waits for PING. */
+export function launch(binary: string, port: number, dir: string, extra: string[]): Promise<ChildProcess> {
   return launchWith(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning', ...extra], port);
 }
 
@@ -151,7 +152,8 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

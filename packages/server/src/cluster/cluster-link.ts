@@ -2,7 +2,7 @@ import type { ConnectionInfo, DisconnectReason, StreamInfo } from '@vigil/protoc
 import type { BusFrame } from './bus-frame.js';
 import type { MemberRecord, RemoteMembers, ResumeRecord } from './remote-members.js';
 import type { RemoteStreams } from './remote-streams.js';
-import type { LogEntry } from './session-log.js';
+import type { FrameOrigin, LogEntry } from './session-store.js';
 
 /** A member of this node as other nodes need it: what peers see, and what a takeover needs. */
 export interface LocalMember {
@@ -10,11 +10,7 @@ export interface LocalMember {
   resume: ResumeRecord;
 }
 
-/** The request a frame answers (a signal): logged so a takeover knows what its sender's node processed. */
-export interface FrameOrigin {
-  sender: string;
-  requestId: number;
-}
+export type { FrameOrigin };
 
 export interface ClusterStats {
   redisLatencyMs: number;
@@ -87,8 +83,8 @@ export interface ClusterLink {
   homeOf(sessionId: string): Promise<{ node: string; url: string } | undefined>;
   /** Whether `node`'s lease is still running. */
   nodeAlive(node: string): Promise<boolean>;
-  /** A member's record and the frames logged since it joined (`session-log.ts`), for a takeover. */
-  history(sessionId: string, connectionId: string): Promise<{ record: string; entries: LogEntry[] } | undefined>;
+  /** A member's record and the frames logged since it joined (`session-store.ts`), for a takeover. */
+  history(sessionId: string, connectionId: string): Promise<{ record: MemberRecord; entries: LogEntry[] } | undefined>;
   /** Takes a member over from dead node `from`: its record names this node now. False if it no longer named `from`. */
   claimMember(sessionId: string, from: string, member: LocalMember): Promise<boolean>;
   /**

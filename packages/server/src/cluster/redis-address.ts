@@ -8,32 +8,42 @@ export interface SentinelOptions {
   db?: number;
 }
 
+/** What ioredis's `Cluster` needs: some nodes to start from (it learns the rest), and the password. */
+export interface ClusterOptions {
+  nodes: { host: string; port: number }[];
+  password?: string;
+}
+
+const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port[,host:port]/master-name or redis+cluster://host:port[,host:port]';
+
 /**
  * Where a deployment's Redis is, from one URL (`--redis`, `VIGIL_REDIS_URL`):
  * - `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS): one server;
  * - `redis+sentinel://[password@]host:port[,host:port…]/<master name>[/db]`: the master that Sentinel
- *   names, followed through failovers.
- * Throws a plain error naming the problem for anything else.
+ *   names, followed through failovers;
+ * - `redis+cluster://[password@]host:port[,host:port…]`: a Redis Cluster, found from any of these
+ *   nodes (no database number: a Cluster has only database 0).
+ * Hosts may be IPv6 in brackets (`[::1]:6379`). Throws a plain error naming the problem for anything else.
  */
-export function redisOptionsFor(url: string): { url: string } | { sentinel: SentinelOptions } {
+export function redisOptionsFor(url: string): { url: string } | { sentinel: SentinelOptions } | { cluster: ClusterOptions } {
   if (/^rediss?:\/\//.test(url)) {
     return { url };
   }
+  const cluster = /^redis\+cluster:\/\/(?:([^@/]*)@)?([^/@]+)$/.exec(url);
+  if (cluster) {
+    const [, password, hosts = ''] = cluster;
+    const options: ClusterOptions = { nodes: hostPorts('redis+cluster', hosts) };
+    if (password) {
+      options.password = decodeURIComponent(password);
+    }
+    return { cluster: options };
+  }
   const match = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/]+)\/([A-Za-z0-9._-]+)(?:\/(\d{1,2}))?$/.exec(url);
   if (!match) {
-    throw new Error('expected redis://host:port, rediss://host:port or redis+sentinel://host:port[,host:port]/master-name');
+    throw new Error(`expected ${FORMS}`);
   }
   const [, password, hosts = '', name = '', db] = match;
-  const sentinels = hosts.split(',').map((entry) => {
-    // host:port, or [ipv6]:port
-    const hostPort = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:,[\]]+)):(\d{1,5})$/.exec(entry);
-    const port = Number(hostPort?.[3]);
-    if (!hostPort || port < 1 || port > 65_535) {
-      throw new Error(`redis+sentinel: "${entry}" is not host:port`);
-    }
-    return { host: (hostPort[1] ?? hostPort[2]) as string, port };
-  });
-  const options: SentinelOptions = { sentinels, name, failoverDetector: true };
+  const options: SentinelOptions = { sentinels: hostPorts('redis+sentinel', hosts), name, failoverDetector: true };
   if (password) {
     options.password = decodeURIComponent(password);
   }
@@ -41,4 +51,16 @@ export function redisOptionsFor(url: string): { url: string } | { sentinel: Sent
     options.db = Number(db);
   }
   return { sentinel: options };
+}
+
+/** `host:port[,host:port…]`, each host a name, an IPv4 address or `[ipv6]`, each port 1–65535. */
+function hostPorts(scheme: string, hosts: string): { host: string; port: number }[] {
+  return hosts.split(',').map((entry) => {
+    const hostPort = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:,[\]]+)):(\d{1,5})$/.exec(entry);
+    const port = Number(hostPort?.[3]);
+    if (!hostPort || port < 1 || port > 65_535) {
+      throw new Error(`${scheme}: "${entry}" is not host:port`);
+    }
+    return { host: (hostPort[1] ?? hostPort[2]) as string, port };
+  });
 }

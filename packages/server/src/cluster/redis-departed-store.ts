@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Departed, DepartedStore } from '../departed-connections.js';
+import { RedisScript, type RedisClient } from '../push/redis-script.js';
 
-/** Takes an entry if session and token hash match, else leaves it. KEYS: entry. ARGV: session id, token hash. */
-const CLAIM = `
+/**
+ * Takes an entry if session and token hash match, else leaves it. KEYS: entry. ARGV: session id, token
+ * hash. One key, so it runs on Redis Cluster too.
+ */
+const CLAIM = new RedisScript(`
 local text = redis.call('GET', KEYS[1])
 if not text then return false end
 local entry = cjson.decode(text)
 if entry.sessionId ~= ARGV[1] or entry.tokenHash ~= ARGV[2] then return false end
 redis.call('DEL', KEYS[1])
 return tostring(entry.lastRequestId)
-`;
-
-interface ClaimCommand {
-  vigilDepartedClaim(key: string, sessionId: string, tokenHash: string): Promise<string | null>;
-}
+`);
 
 /**
  * The deployment's memory of destroyed connections, shared by every node: a client whose old connection
@@ -22,13 +21,13 @@ interface ClaimCommand {
  * expiring after `ttlMs`; only a hash of the resume token is stored.
  */
 export class RedisDepartedStore implements DepartedStore {
-  readonly #redis: Redis & ClaimCommand;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #ttlMs: number;
 
-  constructor(redis: Redis, options: { prefix?: string; ttlMs?: number } = {}) {
-    redis.defineCommand('vigilDepartedClaim', { numberOfKeys: 1, lua: CLAIM });
-    this.#redis = redis as Redis & ClaimCommand;
+  /** `redis`: a single server's (or Sentinel's) client, or a Redis Cluster's. */
+  constructor(redis: RedisClient, options: { prefix?: string; ttlMs?: number } = {}) {
+    this.#redis = redis;
     this.#prefix = options.prefix ?? 'vigil:';
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
   }
@@ -39,8 +38,8 @@ export class RedisDepartedStore implements DepartedStore {
   }
 
   async claim(connectionId: string, sessionId: string, resumeToken: string): Promise<number | undefined> {
-    const found = await this.#redis.vigilDepartedClaim(this.#key(connectionId), sessionId, hash(resumeToken));
-    const lastRequestId = found === null ? NaN : Number(found);
+    const found = await CLAIM.run(this.#redis, [this.#key(connectionId)], [sessionId, hash(resumeToken)]);
+    const lastRequestId = typeof found === 'string' ? Number(found) : NaN;
     return Number.isSafeInteger(lastRequestId) ? lastRequestId : undefined;
   }
 

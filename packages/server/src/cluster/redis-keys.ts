@@ -1,6 +1,7 @@
 /**
- * Every Redis key and channel a Vigil node uses. Session keys carry the session id in a hash tag, so
- * on Redis Cluster a session's keys share a slot (the reaper's script touches two of them at once).
+ * Every Redis key and channel a Vigil node uses. On Redis Cluster a script or transaction may only
+ * touch keys of one hash slot: a session's keys share the `{sessionId}` tag, and the deployment's node
+ * keys (leases, their session lists, orphans) share the `{nodes}` tag.
  */
 export class RedisKeys {
   readonly #prefix: string;
@@ -19,7 +20,7 @@ export class RedisKeys {
     return `${this.#prefix}s:{${sessionId}}:streams`;
   }
 
-  /** Stream: the session's log of shared frames (`session-log.ts`). */
+  /** Stream: the session's log of shared frames (`session-store.ts`). */
   log(sessionId: string): string {
     return `${this.#prefix}s:{${sessionId}}:log`;
   }
@@ -41,7 +42,7 @@ export class RedisKeys {
 
   /** Sorted set: `sessionId connectionId` of members orphaned by a dead node, scored by the end of their grace. */
   get orphans(): string {
-    return `${this.#prefix}orphans`;
+    return `${this.#prefix}{nodes}:orphans`;
   }
 
   /** The node whose forwarding unit serves a routed session: `{"node","url"}` (docs/scale-out.md). */
@@ -56,12 +57,12 @@ export class RedisKeys {
 
   /** Sorted set: node id scored by its lease's expiry (ms since the epoch). */
   get nodes(): string {
-    return `${this.#prefix}nodes`;
+    return `${this.#prefix}{nodes}`;
   }
 
   /** Set: sessions in which a node holds members, so a survivor knows where to clean up after it. */
   nodeSessions(nodeId: string): string {
-    return `${this.#prefix}n:${nodeId}:sessions`;
+    return `${this.#prefix}{nodes}:n:${nodeId}:sessions`;
   }
 
   /** The session id in a channel name, or undefined for a channel that is not a session's. */

@@ -7,7 +7,6 @@ import type { ServerContext } from '../server-context.js';
 import type { BusFrame } from './bus-frame.js';
 import type { ClusterLink } from './cluster-link.js';
 import { isAfter, readStamp } from './frame-stamp.js';
-import { parseMemberRecord } from './remote-members.js';
 
 type TakeoverContext = Pick<ServerContext, 'registry' | 'grace' | 'clock' | 'log' | 'push'>;
 
@@ -41,7 +40,7 @@ export async function takeOverFromLog(ctx: TakeoverContext, cluster: ClusterLink
   registry.captures.requestSeen(connectionId, captureId);
   try {
     const history = await cluster.history(sessionId, connectionId);
-    const record = history && parseMemberRecord(history.record);
+    const record = history?.record;
     if (!history || !record?.resume || record.node !== deadNode) {
       throw new VigilError('RESUME_FAILED');
     }

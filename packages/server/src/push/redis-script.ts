@@ -24,6 +24,11 @@ export class RedisScript {
     this.#sha = createHash('sha1').update(lua).digest('hex');
   }
 
+  /** Sends the script ahead of its first use: a command sent after a `run` then cannot overtake it through a NOSCRIPT retry. */
+  async load(redis: RedisClient): Promise<void> {
+    await redis.script('LOAD', this.#lua);
+  }
+
   async run(redis: RedisClient, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);

@@ -1,0 +1,153 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopChildProcess } from './child-process.js';
+import { freePort, launch, redisServerPath } from './redis-server.js';
+
+// A real Redis Cluster (masters only, on loopback) for the shared stores' tests: only there do keys of
+// different hash slots live on different servers, so a script that strays across slots fails
+// (CROSSSLOT) and a store that works on one server is shown to work on a deployment's Cluster too.
+
+/** A running Redis Cluster, owned by the test that started it. */
+export interface RedisClusterHandle {
+  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,…`, the form `--redis` accepts. */
+  readonly url: string;
+  /** Every master, in slot order (the first holds slot 0). */
+  readonly nodes: readonly { host: string; port: number; pid: number }[];
+  /** Stops every server by its PID (SIGTERM, SIGKILL after 5 s) and removes their directories. */
+  stop(): Promise<void>;
+}
+
+const SLOTS = 16_384;
+const HOST = '127.0.0.1';
+
+/**
+ * Starts `masters` (default 3) `redis-server`s in cluster mode on free loopback ports, without
+ * persistence or replicas, gives each an even share of the 16384 slots, introduces them to each other,
+ * and waits (at most `readyWithinMs`, default 20 s) until every node reports `cluster_state:ok` and
+ * knows all the others. On any failure the servers already started are stopped before it throws.
+ */
+export async function startRedisCluster(options: { masters?: number; readyWithinMs?: number } = {}): Promise<RedisClusterHandle> {
+  const masters = options.masters ?? 3;
+  if (!Number.isInteger(masters) || masters < 1 || masters > 16) {
+    throw new RangeError(`masters must be an integer from 1 to 16 (got ${masters})`);
+  }
+  const binary = redisServerPath();
+  if (!existsSync(binary)) {
+    throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-cluster-'));
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map((child) => stopChildProcess(child)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // The bus port is chosen too (not the default port + 10000, which may be past 65535).
+    const ports = await distinctFreePorts(2 * masters);
+    const nodes = Array.from({ length: masters }, (_, i) => ({ port: ports[2 * i] as number, bus: ports[2 * i + 1] as number, dir: join(dir, `node-${i}`) }));
+    const launched = await Promise.allSettled(
+      nodes.map((node) => {
+        mkdirSync(node.dir);
+        const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
+        return launch(binary, node.port, node.dir, args).then((child) => {
+          children.push(child);
+          return child;
+        });
+      }),
+    );
+    const failed = launched.find((result) => result.status === 'rejected');
+    if (failed) {
+      throw failed.reason;
+    }
+    for (const [i, node] of nodes.entries()) {
+      const first = Math.floor((i * SLOTS) / masters);
+      const last = Math.floor(((i + 1) * SLOTS) / masters) - 1;
+      await command(node.port, 'CLUSTER', 'ADDSLOTSRANGE', String(first), String(last));
+    }
+    // Each node meets the first; gossip then tells every node about every other.
+    for (const node of nodes.slice(1)) {
+      await command(node.port, 'CLUSTER', 'MEET', HOST, String(nodes[0]?.port), String(nodes[0]?.bus));
+    }
+    await waitForClusterOk(nodes.map((node) => node.port), options.readyWithinMs ?? 20_000);
+    const pids = launched.map((result) => (result.status === 'fulfilled' ? (result.value.pid ?? -1) : -1));
+    return {
+      url: `redis+cluster://${nodes.map((node) => `${HOST}:${node.port}`).join(',')}`,
+      nodes: nodes.map((node, i) => ({ host: HOST, port: node.port, pid: pids[i] ?? -1 })),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Polls CLUSTER INFO on every node until each says the cluster is ok and knows all nodes; bounded. */
+async function waitForClusterOk(ports: number[], withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  let infos: string[] = [];
+  while (Date.now() < deadline) {
+    infos = await Promise.all(ports.map((port) => command(port, 'CLUSTER', 'INFO').catch((err: unknown) => `error: ${String(err)}`)));
+    const ready = infos.every((info) => /cluster_state:ok\r?\n/.test(info) && new RegExp(`cluster_known_nodes:${ports.length}\\r?\\n`).test(info));
+    if (ready) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const states = infos.map((info, i) => `${ports[i]}: ${/cluster_state:\w+/.exec(info)?.[0] ?? info}, ${/cluster_known_nodes:\d+/.exec(info)?.[0] ?? '?'}`);
+  throw new Error(`Redis Cluster was not ok within ${withinMs} ms (${states.join('; ')})`);
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count && attempt < count * 10; attempt += 1) {
+    ports.add(await freePort());
+  }
+  if (ports.size < count) {
+    throw new Error(`could not find ${count} distinct free ports`);
+  }
+  return [...ports];
+}
+
+/**
+ * Sends one command over a fresh connection and resolves with its reply (a simple string, an integer
+ * or a bulk string, as text); rejects with a Redis error reply, or after 2 s.
+ */
+function command(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, HOST);
+    let received = Buffer.alloc(0);
+    const finish = (err: Error | undefined, reply = ''): void => {
+      socket.destroy();
+      if (err) {
+        reject(err);
+      } else {
+        resolve(reply);
+      }
+    };
+    socket.setTimeout(2_000, () => finish(new Error(`redis-server on port ${port}: no reply to ${args.join(' ')} within 2 s`)));
+    socket.once('error', (err) => finish(err));
+    socket.once('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const lineEnd = received.indexOf('\r\n');
+      if (lineEnd < 0) {
+        return;
+      }
+      const line = received.subarray(1, lineEnd).toString();
+      const type = String.fromCharCode(received[0] ?? 0);
+      if (type === '-') {
+        finish(new Error(`redis-server on port ${port}: ${args.join(' ')}: ${line}`));
+      } else if (type === '$') {
+        const length = Number(line);
+        if (received.length >= lineEnd + 2 + length + 2) {
+          finish(undefined, received.subarray(lineEnd + 2, lineEnd + 2 + length).toString());
+        }
+      } else {
+        finish(undefined, line);
+      }
+    });
+  });
+}
