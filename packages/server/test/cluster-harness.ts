@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { initSession, type Session } from '@vigil/client';
 import { createSessionId, randomId } from '@vigil/protocol';
 import { mintClientToken } from '@vigil/server';
-import { startClusterNode, startRedis, TcpBalancer, type ClusterNode, type RedisHandle } from '@vigil/test-kit';
+import { startClusterNode, startRedis, startRedisCluster, TcpBalancer, type ClusterNode, type RedisClusterHandle, type RedisHandle } from '@vigil/test-kit';
 
 /**
  * Several `vigil serve` processes on one real redis-server: one set of sessions whichever node a
@@ -14,7 +14,11 @@ import { startClusterNode, startRedis, TcpBalancer, type ClusterNode, type Redis
 export const NODE_ARGS = ['--node-lease-ms', '1000'];
 
 export interface Deployment {
+  /** The redis-server the nodes share (on Redis Cluster, all its masters at once). */
   redis: RedisHandle;
+  redisUrl: string;
+  /** The Redis Cluster, when deployed on one (`redisCluster`). */
+  redisCluster?: RedisClusterHandle;
   nodes: ClusterNode[];
   apiKey: string;
   apiSecret: string;
@@ -25,8 +29,19 @@ export interface Deployment {
   token(data: string, sessionId?: string): string;
 }
 
-export async function deploy(t: TestContext, count: number, nodeArgs: (index: number) => string[] = () => []): Promise<Deployment> {
-  const redis = await startRedis();
+/**
+ * `count` nodes on a fresh redis-server, or on a fresh Redis Cluster of three masters (`redisCluster`).
+ * `pickSession` chooses the deployment's session among fresh ids (at most 100 tried).
+ */
+export async function deploy(
+  t: TestContext,
+  count: number,
+  nodeArgs: (index: number) => string[] = () => [],
+  options: { redisCluster?: boolean; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
+): Promise<Deployment> {
+  const cluster = options.redisCluster ? await startRedisCluster() : undefined;
+  const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis();
+  const redisUrl = cluster ? cluster.url : redis.url;
   const apiKey = String(47_100_000 + Math.floor(Math.random() * 99_999));
   const apiSecret = randomId(40);
   const nodes: ClusterNode[] = [];
@@ -39,11 +54,17 @@ export async function deploy(t: TestContext, count: number, nodeArgs: (index: nu
     await redis.stop();
   });
   for (let i = 0; i < count; i += 1) {
-    nodes.push(await startClusterNode({ redisUrl: redis.url, apiKey, apiSecret, args: [...NODE_ARGS, ...nodeArgs(i)] }));
+    nodes.push(await startClusterNode({ redisUrl, apiKey, apiSecret, args: [...NODE_ARGS, ...nodeArgs(i)] }));
   }
-  const sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
+  let sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
+  for (let tries = 1; options.pickSession && !(await options.pickSession(sessionId, cluster)); tries += 1) {
+    assert.ok(tries < 100, 'no session id suits the test');
+    sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
+  }
   return {
     redis,
+    redisUrl,
+    ...(cluster ? { redisCluster: cluster } : {}),
     nodes,
     apiKey,
     apiSecret,
@@ -89,4 +110,22 @@ export async function joinThroughBalancer(t: TestContext, d: Deployment, name: s
   const session = await d.join(balancer.url, name, { tokenProvider: () => d.token(name) });
   balancer.use(others.map((n) => n.url));
   return { balancer, session };
+}
+
+/** The Redis Cluster as one server: `halt` stops every master, `start` brings them back with empty memory. */
+function clusterStandIn(cluster: RedisClusterHandle): RedisHandle {
+  const all = (step: (index: number) => Promise<void>) => Promise.all(cluster.nodes.map((_, i) => step(i))).then(() => {});
+  const handle: RedisHandle = {
+    url: cluster.url,
+    port: 0,
+    pid: -1,
+    stop: () => cluster.stop(),
+    halt: () => all((i) => cluster.halt(i)),
+    start: () => all((i) => cluster.start(i)),
+    restart: async () => {
+      await handle.halt();
+      await handle.start();
+    },
+  };
+  return handle;
 }

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import type { Session } from '@vigil/client';
 import { nextEvent, openRawSocketWith, TcpBalancer, waitUntil, type ClusterNode } from '@vigil/test-kit';
 import { deploy, idOf, joinThroughBalancer, recordSignals } from './cluster-harness.js';
+import { bySender, resumeOnAnotherNode } from './cluster-scenarios.js';
 
 /**
  * Resume on another node (issue 9): a client whose socket drops comes back through the balancer to a
@@ -35,79 +36,9 @@ function freeze(t: TestContext, node: ClusterNode): void {
   });
 }
 
-/** Per sender, the data of its signals in arrival order. */
-function bySender(log: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const entry of log) {
-    const at = entry.indexOf(':');
-    const sender = entry.slice(0, at);
-    out.set(sender, [...(out.get(sender) ?? []), entry.slice(at + 1)]);
-  }
-  return out;
-}
 
 test('a client resumes on another node: same connection id, signals sent while it was away arrive once, in order', async (t) => {
-  const d = await deploy(t, 2);
-  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
-  const balancer = await TcpBalancer.start(d.nodes.map((n) => n.url));
-  t.after(() => balancer.close());
-  balancer.prefer(one.url);
-  const alice = await d.join(balancer.url, 'alice');
-  const bob = await d.join(two.url, 'bob');
-  const carol = await d.join(one.url, 'carol');
-  const aliceId = idOf(alice);
-  const log = recordSignals(alice);
-  const states: string[] = [];
-  for (const peer of [bob, carol]) {
-    peer.on('connectionStateChanged', ({ connection, state }) => connection.connectionId === aliceId && states.push(`${peer.connection?.data}:${state}`));
-  }
-  const destroyed: string[] = [];
-  for (const peer of [bob, carol]) {
-    peer.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${peer.connection?.data}<-${connection.data}:${reason}`));
-  }
-
-  // Alice's network drops; her node notices (socket closed) and her peers see her reconnecting.
-  balancer.refusing = true;
-  assert.equal(balancer.cut(one.url), 1);
-  await waitUntil(() => states.includes('bob:reconnecting') && states.includes('carol:reconnecting'), 'peers see alice reconnecting', 10_000);
-  for (let i = 0; i < 20; i += 1) {
-    await bob.signal({ type: 'n', data: `b${i}`, to: alice.connection! });
-    await carol.signal({ type: 'n', data: `c${i}` });
-  }
-
-  // She comes back through the balancer, which now sends her to the other node.
-  const reconnected = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
-  balancer.prefer(two.url);
-  balancer.refusing = false;
-  const event = await reconnected;
-  assert.equal(event.rejoined, false, 'resumed, not rejoined');
-  assert.equal(idOf(alice), aliceId, 'same connection id on the other node');
-  await waitUntil(() => log.length >= 40, 'everything sent while away arrives', 10_000);
-  const got = bySender(log);
-  assert.deepEqual(got.get(idOf(bob)), Array.from({ length: 20 }, (_, i) => `b${i}`));
-  assert.deepEqual(got.get(idOf(carol)), Array.from({ length: 20 }, (_, i) => `c${i}`));
-  assert.equal(log.length, 40, 'nothing twice');
-  await waitUntil(() => states.includes('bob:active') && states.includes('carol:active'), 'peers see her active again', 10_000);
-
-  // Now held by node two: reachable from both nodes, in both directions.
-  const fromCarol = nextEvent(alice, 'signal:after');
-  await carol.signal({ type: 'after', data: 'from node one', to: alice.connection! });
-  assert.equal((await fromCarol).data, 'from node one');
-  const toBob = nextEvent(bob, 'signal:reply');
-  const toCarol = nextEvent(carol, 'signal:reply');
-  await alice.signal({ type: 'reply', data: 'hi all' });
-  assert.equal((await toBob).from?.connectionId, aliceId);
-  assert.equal((await toCarol).from?.connectionId, aliceId);
-
-  // One departure, seen once by each peer, announced by the node that holds her now.
-  const carolSees = nextEvent(carol, 'connectionDestroyed');
-  alice.disconnect();
-  await carolSees;
-  await waitUntil(() => destroyed.length >= 2, 'both peers see alice leave', 10_000);
-  await bob.signal({ data: 'settle' });
-  await carol.signal({ data: 'settle' });
-  assert.deepEqual(destroyed.sort(), ['bob<-alice:clientDisconnected', 'carol<-alice:clientDisconnected']);
-  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['bob', 'carol']);
+  await resumeOnAnotherNode(t, await deploy(t, 2));
 });
 
 test('history across 3 nodes: 15 drops, each resumed on the next node, under traffic both ways — per-sender order, no loss, no duplicates', async (t) => {

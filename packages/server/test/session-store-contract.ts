@@ -36,6 +36,8 @@ export async function sessionStoreContract(t: TestContext, open: OpenStores): Pr
   await t.test('frames reach every subscriber in publish order; unlogged, logged and unpublished ones', async (t) => {
     const { a, b } = await open(t);
     const [atA, atB] = [await listen(a), await listen(b)];
+    assert.equal(await a.subscribers(S), 2, 'both nodes listen');
+    assert.equal(await b.subscribers('other'), 0);
     for (let i = 1; i <= 20; i += 1) {
       void (i % 2 === 0 ? a.appendFrame(S, broadcast('A', String(i))) : a.publish(S, broadcast('A', String(i))));
     }
@@ -44,6 +46,7 @@ export async function sessionStoreContract(t: TestContext, open: OpenStores): Pr
     assert.deepEqual(counts(atB), Array.from({ length: 20 }, (_, i) => String(i + 1)), 'in order, the unpublished one left out');
     assert.deepEqual(atA, atB, 'the publishing node gets its own frames too');
     await b.unsubscribe(S);
+    assert.equal(await a.subscribers(S), 1);
     await a.appendFrame(S, broadcast('A', '22'));
     await waitUntil(() => atA.length === 21, 'the frame after B unsubscribed');
     await settle();

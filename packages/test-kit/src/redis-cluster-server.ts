@@ -18,6 +18,10 @@ export interface RedisClusterHandle {
   readonly nodes: readonly { host: string; port: number; pid: number }[];
   /** Stops every server by its PID (SIGTERM, SIGKILL after 5 s) and removes their directories. */
   stop(): Promise<void>;
+  /** Stops master `index` (its slots become unavailable: the cluster refuses commands once it notices). */
+  halt(index: number): Promise<void>;
+  /** Starts master `index` again after `halt`, on its port, with its cluster config but empty memory; waits until the cluster is ok. */
+  start(index: number): Promise<void>;
 }
 
 const SLOTS = 16_384;
@@ -39,23 +43,27 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
     throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-cluster-'));
-  const children: ChildProcess[] = [];
+  const children: (ChildProcess | undefined)[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all(children.map((child) => stopChildProcess(child)));
+    await Promise.all(children.map((child) => child && stopChildProcess(child)));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     // The bus port is chosen too (not the default port + 10000, which may be past 65535).
     const ports = await distinctFreePorts(2 * masters);
     const nodes = Array.from({ length: masters }, (_, i) => ({ port: ports[2 * i] as number, bus: ports[2 * i + 1] as number, dir: join(dir, `node-${i}`) }));
+    const start = (i: number) => {
+      const node = nodes[i] as (typeof nodes)[number];
+      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
+      return launch(binary, node.port, node.dir, args).then((child) => {
+        children[i] = child;
+        return child;
+      });
+    };
     const launched = await Promise.allSettled(
-      nodes.map((node) => {
+      nodes.map((node, i) => {
         mkdirSync(node.dir);
-        const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
-        return launch(binary, node.port, node.dir, args).then((child) => {
-          children.push(child);
-          return child;
-        });
+        return start(i);
       }),
     );
     const failed = launched.find((result) => result.status === 'rejected');
@@ -72,11 +80,23 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
       await command(node.port, 'CLUSTER', 'MEET', HOST, String(nodes[0]?.port), String(nodes[0]?.bus));
     }
     await waitForClusterOk(nodes.map((node) => node.port), options.readyWithinMs ?? 20_000);
-    const pids = launched.map((result) => (result.status === 'fulfilled' ? (result.value.pid ?? -1) : -1));
     return {
       url: `redis+cluster://${nodes.map((node) => `${HOST}:${node.port}`).join(',')}`,
-      nodes: nodes.map((node, i) => ({ host: HOST, port: node.port, pid: pids[i] ?? -1 })),
+      nodes: nodes.map((node, i) => ({ host: HOST, port: node.port, get pid() { return children[i]?.pid ?? -1; } })),
       stop,
+      async halt(index) {
+        const child = children[index];
+        children[index] = undefined;
+        if (child) {
+          await stopChildProcess(child);
+        }
+      },
+      async start(index) {
+        if (!children[index]) {
+          await start(index);
+        }
+        await waitForClusterOk(nodes.map((node) => node.port), options.readyWithinMs ?? 20_000);
+      },
     };
   } catch (err) {
     await stop();

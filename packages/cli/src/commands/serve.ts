@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isBaseUrl } from '@vigil/protocol';
-import { createConsoleLogger, createServer, LogLevels, type LogLevel, type VigilServer } from '@vigil/server';
+import { createConsoleLogger, createServer, LogLevels, redisOptionsFor, type LogLevel, type VigilServer } from '@vigil/server';
 import { resolveCredentials } from '../credentials.js';
 import { createDemoHandler } from '../demo-routes.js';
 import { describePush, loadPushConfig } from '../push-config.js';
@@ -10,7 +10,7 @@ export const serveUsage = `vigil serve [--port 4000] [--host 127.0.0.1] [--api-k
             [--log-level debug|info|warn|error] [--heartbeat-interval-ms N] [--heartbeat-timeout-ms N]
             [--network-grace-ms N] [--suspend-grace-ms N] [--shutdown-timeout-ms 10000]
             [--push-config push.json] [--apns-url URL] [--fcm-url URL] [--fcm-token-url URL]
-            [--redis redis://127.0.0.1:6379 | redis+sentinel://127.0.0.1:26379/mymaster] [--redis-prefix vigil:] [--node-lease-ms 10000]
+            [--redis redis://127.0.0.1:6379 | redis+sentinel://127.0.0.1:26379/mymaster | redis+cluster://127.0.0.1:7000,127.0.0.1:7001] [--redis-prefix vigil:] [--node-lease-ms 10000]
             [--drain-spread-ms 10000] [--max-join-rate N] [--public-url http://node-1.example:4000]
             [--session-affinity routed|all]
   Runs the Vigil server with the demo page and /vigil-client.js. State is in memory, unless --redis
@@ -145,8 +145,10 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
 }
 
 function parseRedisFlags(url: string, prefix: string | undefined, leaseText: string | undefined): { url: string; prefix?: string; leaseMs?: number } {
-  if (!/^(rediss?|redis\+sentinel):\/\/[^\s]+$/.test(url)) {
-    throw new UsageError(`--redis must be a redis://, rediss:// or redis+sentinel://host:port[,host:port]/master-name URL (got ${redactRedis(url)})`);
+  try {
+    redisOptionsFor(url);
+  } catch (err) {
+    throw new UsageError(`--redis: ${(err as Error).message} (got ${redactRedis(url)})`);
   }
   const options: { url: string; prefix?: string; leaseMs?: number } = { url };
   if (prefix !== undefined) {

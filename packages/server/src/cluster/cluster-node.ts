@@ -56,7 +56,9 @@ export class ClusterNode implements ClusterLink {
   readonly #sessions = new Map<string, HeldSession>();
   readonly #lease: NodeLease;
   #wasDown = false;
-  readonly #unsent: (() => Promise<unknown>)[] = [];
+  readonly #unsent: { sessionId: string; send: () => Promise<unknown> }[] = [];
+  #resyncing = false;
+  #resyncAgain = false;
   readonly #homes: MediaHomes;
   /** This node's running count, stamped on every frame it shares. */
   #stamps = 0;
@@ -78,6 +80,7 @@ export class ClusterNode implements ClusterLink {
         this.#wasDown = true;
         this.#up('lease');
       },
+      onRenewal: (err) => (err ? this.#down('lease', err) : this.#up('lease')),
     });
     store.onMessage = (sessionId, message) => this.#received(sessionId, message);
     store.onDown = (link, err) => this.#down(link, err);
@@ -102,8 +105,9 @@ export class ClusterNode implements ClusterLink {
     return Math.max(grace.network, grace.suspend) + (options.leaseMs ?? 10_000) + 60_000;
   }
 
+  /** The store answers, and so did it at the last lease renewal. */
   get healthy(): boolean {
-    return this.store.healthy;
+    return this.store.healthy && !this.#lease.failing;
   }
 
   readonly #handoffs = { in: 0, out: 0 };
@@ -170,6 +174,7 @@ export class ClusterNode implements ClusterLink {
       return;
     }
     this.#sendOrKeep(
+      sessionId,
       (late) => this.store.removeStream(sessionId, stream, late ? this.#restamped(frame) : frame),
       'end of stream',
       { session: sessionId, stream },
@@ -179,7 +184,7 @@ export class ClusterNode implements ClusterLink {
   relay(sessionId: string, to: string, payload: string): void {
     // Kept if Redis is away, so neither side is left holding half a subscription.
     const frame = encodeBusFrame({ kind: 'relay', node: this.nodeId, to, payload });
-    this.#sendOrKeep(() => this.store.publish(sessionId, frame), 'relay request', { session: sessionId, to });
+    this.#sendOrKeep(sessionId, () => this.store.publish(sessionId, frame), 'relay request', { session: sessionId, to });
   }
 
   forgetStreams(sessionId: string, streamIds: string[]): void {
@@ -213,6 +218,7 @@ export class ClusterNode implements ClusterLink {
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
     const frame = this.#memberFrame(bytes);
     this.#sendOrKeep(
+      sessionId,
       (late) => this.#memberWrite(sessionId, connectionId, undefined, late ? this.#restamped(frame) : frame, 'memberLeft'),
       'departure',
       { session: sessionId, connection: connectionId },
@@ -224,13 +230,27 @@ export class ClusterNode implements ClusterLink {
    * stream, a relay request): if it fails, it is kept (bounded) and sent when the store is back. `late` is true then:
    * the frame comes behind this node's later frames, so it is stamped again to stay in order.
    */
-  #sendOrKeep(send: (late: boolean) => Promise<unknown>, what: string, details: Record<string, unknown>): void {
+  #sendOrKeep(sessionId: string, send: (late: boolean) => Promise<unknown>, what: string, details: Record<string, unknown>): void {
     send(false).catch((err: Error) => {
       this.#log.warn(`cluster: ${what} not published yet`, { ...details, error: err.message });
       if (this.#unsent.length < MAX_UNSENT) {
-        this.#unsent.push(() => send(true));
+        this.#unsent.push({ sessionId, send: () => send(true) });
       }
     });
+  }
+
+  /**
+   * After an outage, waits (3 s at most) until the nodes known to serve each session listen on its
+   * channel again: what waited is only published, and a node that subscribes later would never see it.
+   */
+  async #peersListening(sessionIds: Set<string>): Promise<void> {
+    const deadline = Date.now() + 3_000;
+    for (const sessionId of sessionIds) {
+      const expected = this.members(sessionId).nodes().size + (this.#sessions.has(sessionId) ? 1 : 0);
+      while (Date.now() < deadline && (await this.store.subscribers(sessionId)) < expected) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   /**
@@ -419,13 +439,26 @@ export class ClusterNode implements ClusterLink {
     if (!this.#wasDown || !this.healthy || this.#closed) {
       return;
     }
+    if (this.#resyncing) {
+      this.#resyncAgain = true; // one at a time: two would send what waited twice
+      return;
+    }
     this.#wasDown = false;
+    this.#resyncing = true;
     this.#log.info('cluster: store back; resynchronising members', { link });
-    void this.#resync().catch((err: Error) => {
-      this.#log.warn('cluster: resync failed; trying again in 1 s', { error: err.message });
-      this.#wasDown = true;
-      setTimeout(() => this.#up('retry'), 1_000).unref();
-    });
+    void this.#resync()
+      .catch((err: Error) => {
+        this.#log.warn('cluster: resync failed; trying again in 1 s', { error: err.message });
+        this.#wasDown = true;
+        setTimeout(() => this.#up('retry'), 1_000).unref();
+      })
+      .finally(() => {
+        this.#resyncing = false;
+        if (this.#resyncAgain) {
+          this.#resyncAgain = false;
+          this.#up(link);
+        }
+      });
   }
 
   /** After an outage: re-assert this node's members and lease, and re-read every held session. */
@@ -463,9 +496,9 @@ export class ClusterNode implements ClusterLink {
     });
     await Promise.all(streams);
     await this.#lease.renew();
+    await this.#peersListening(new Set(this.#unsent.map((unsent) => unsent.sessionId)));
     while (this.#unsent.length > 0) {
-      const leave = this.#unsent[0] as () => Promise<unknown>;
-      await leave(); // throws on failure, keeping this and the rest for the next attempt
+      await this.#unsent[0]?.send(); // throws on failure, keeping this and the rest for the next attempt
       this.#unsent.shift();
     }
     // Additions only: departures elsewhere arrive as frames (kept by their node while the store was away),

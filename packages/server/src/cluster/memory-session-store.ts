@@ -181,6 +181,10 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve();
   }
 
+  subscribers(sessionId: string): Promise<number> {
+    return Promise.resolve(this.#state.subscribers.get(sessionId)?.size ?? 0);
+  }
+
   publish(sessionId: string, frame: string): Promise<void> {
     this.#state.publish(sessionId, frame);
     return Promise.resolve();

@@ -12,6 +12,11 @@ interface LeaseDeps {
   graceMs: { network: number; suspend: number };
   log: Logger;
   onLost: () => void;
+  /**
+   * A renewal failed (`err`) or, after failures, succeeded again (no argument). Some stores report no
+   * outage otherwise: an ioredis Cluster client stays "ready" while the cluster refuses every command.
+   */
+  onRenewal: (err?: Error) => void;
 }
 
 /**
@@ -34,6 +39,8 @@ export class NodeLease {
 
   readonly deps: LeaseDeps;
   #started = false;
+  /** The last renewal failed: the node cannot count on its lease, nor on the store. */
+  failing = false;
   #renewedAt = 0;
 
   constructor(deps: LeaseDeps) {
@@ -51,7 +58,20 @@ export class NodeLease {
   async renew(): Promise<void> {
     const started = performance.now();
     const now = Date.now();
-    const added = await this.deps.store.renewLease(this.deps.nodeId, now + this.deps.leaseMs);
+    let added: boolean;
+    try {
+      added = await this.deps.store.renewLease(this.deps.nodeId, now + this.deps.leaseMs);
+    } catch (err) {
+      if (!this.failing) {
+        this.failing = true;
+        this.deps.onRenewal(err as Error);
+      }
+      throw err;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.deps.onRenewal();
+    }
     this.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     // Our lease was gone (Redis lost its data) or ran out (a stall longer than the lease, even if no
     // survivor noticed yet): survivors may have orphaned our members, and clients may have resumed

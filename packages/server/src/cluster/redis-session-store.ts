@@ -123,6 +123,13 @@ export class RedisSessionStore implements SessionStore {
     await this.#sub.unsubscribe(this.keys.channel(sessionId));
   }
 
+  async subscribers(sessionId: string): Promise<number> {
+    // On Redis Cluster each server counts only the links subscribed through it.
+    const servers = this.#cmd instanceof Cluster ? this.#cmd.nodes('all') : [this.#cmd];
+    const counts = await Promise.all(servers.map(async (server) => Number(((await server.pubsub('NUMSUB', this.keys.channel(sessionId))) as [string, number])[1])));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
   async publish(sessionId: string, frame: string): Promise<void> {
     await PUBLISH.run(this.#cmd, [this.keys.channel(sessionId)], [frame]);
   }

@@ -60,6 +60,11 @@ export class RemoteMembers {
     return this.#members.delete(id);
   }
 
+  /** The nodes holding these members. */
+  nodes(): Set<string> {
+    return new Set([...this.#members.values()].map((record) => record.node));
+  }
+
   /** Oldest first, like the welcome's list of local members. */
   list(): ConnectionInfo[] {
     return [...this.#members.values()].map((m) => ({ ...m.info })).sort((a, b) => a.creationTime - b.creationTime);

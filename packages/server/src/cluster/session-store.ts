@@ -51,6 +51,8 @@ export interface SessionStore {
 
   subscribe(sessionId: string): Promise<void>;
   unsubscribe(sessionId: string): Promise<void>;
+  /** How many links listen on the session's channel now (one per node serving it). */
+  subscribers(sessionId: string): Promise<number>;
   /** A frame for the nodes serving the session now, not logged (requests between nodes). */
   publish(sessionId: string, frame: string): Promise<void>;
   /** Logs a frame and, unless `publish` is false (a frame this node delivered itself), publishes it. */

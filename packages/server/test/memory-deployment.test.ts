@@ -1,0 +1,69 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { initSession, type Session } from '@vigil/client';
+import { createSessionId, randomId } from '@vigil/protocol';
+import { createConsoleLogger, createServer, mintClientToken, MemoryDeployment, silentLogger, type VigilServer } from '@vigil/server';
+import { nextEvent, TcpBalancer } from '@vigil/test-kit';
+import { acrossTwoNodes, resumeOnAnotherNode, type Nodes } from './cluster-scenarios.js';
+
+// Nodes in one process on a `MemoryDeployment` behave as nodes on Redis do: the same scenarios as
+// cluster.test.ts and cluster-resume.test.ts, with no Redis server (`session-store.ts`).
+
+async function deployInProcess(t: TestContext, count: number): Promise<Nodes & { servers: VigilServer[] }> {
+  const shared = new MemoryDeployment({ leaseMs: 1_000 });
+  const apiKey = String(47_200_000 + Math.floor(Math.random() * 99_999));
+  const apiSecret = randomId(40);
+  const sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
+  const servers: VigilServer[] = [];
+  const sessions: Session[] = [];
+  t.after(async () => {
+    for (const session of sessions) {
+      session.disconnect();
+    }
+    await Promise.all(servers.map((server) => server.close()));
+  });
+  for (let i = 0; i < count; i += 1) {
+    servers.push(await createServer({ apiKey, apiSecret, port: 0, logger: process.env['DEBUG_NODES'] ? createConsoleLogger('debug') : silentLogger, deployment: shared.node() }));
+  }
+  return {
+    servers,
+    nodes: servers.map((server) => ({ url: server.url })),
+    async join(url, data, options = {}) {
+      const token = () => mintClientToken({ apiKey, apiSecret, sessionId, data });
+      const session = initSession(apiKey, sessionId, { url, WebSocket, ...(options.tokenProvider ? { tokenProvider: options.tokenProvider } : { tokenProvider: token }) });
+      sessions.push(session);
+      await session.connect(token());
+      return session;
+    },
+  };
+}
+
+test('in one process on a memory deployment, two nodes, one session: presence both ways, signals in per-sender order exactly once, targeted across nodes', async (t) => {
+  await acrossTwoNodes(await deployInProcess(t, 2));
+});
+
+test('in one process on a memory deployment, a client resumes on another node: same connection id, signals sent while it was away arrive once, in order', async (t) => {
+  await resumeOnAnotherNode(t, await deployInProcess(t, 2));
+});
+
+test('in one process on a memory deployment, a node that stops sends its clients to the other node (through a balancer), where they rejoin', async (t) => {
+  const d = await deployInProcess(t, 2);
+  const [one, two] = d.servers as [VigilServer, VigilServer];
+  const balancer = await TcpBalancer.start([one.url, two.url]);
+  t.after(() => balancer.close());
+  balancer.use([one.url]);
+  const alice = await d.join(balancer.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const oldId = alice.connection?.connectionId;
+  const back = nextEvent(alice, 'sessionReconnected', { timeoutMs: 20_000 });
+  const left = nextEvent(bob, 'connectionDestroyed');
+  balancer.use([two.url]);
+  await one.close({ retryAfterMs: 100, retrySpreadMs: 100 });
+  assert.equal((await back).rejoined, true);
+  assert.equal((await left).connection.connectionId, oldId, 'bob saw her old connection go');
+  const heard = nextEvent(bob, 'signal:hi');
+  await alice.signal({ type: 'hi', data: 'from node two' });
+  assert.equal((await heard).from?.connectionId, alice.connection?.connectionId);
+  assert.deepEqual(bob.connections.map((c) => c.data).sort(), ['alice', 'bob']);
+});
