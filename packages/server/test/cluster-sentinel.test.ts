@@ -11,7 +11,7 @@ import { NODE_ARGS, idOf } from './cluster-harness.js';
 // Redis behind Sentinel (docs/scale-out.md): nodes find the master through Sentinel, and when the
 // master dies and Sentinel promotes its replica, they follow it — members stay, signals cross again.
 
-test('redis+sentinel: two nodes follow a failover to the promoted replica; members stay and signals cross again', async (t) => {
+test('redis+sentinel, with a password-protected Sentinel: two nodes follow a failover to the promoted replica; members stay and signals cross again', async (t) => {
   const master = await startRedis();
   t.after(() => master.stop());
   const replica = await startRedis({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
@@ -21,7 +21,8 @@ test('redis+sentinel: two nodes follow a failover to the promoted replica; membe
   t.after(() => probe.disconnect());
   await probe.connect();
   await waitUntil(async () => (await probe.info('replication')).includes('master_link_status:up'), 'the replica follows the master', 10_000);
-  const sentinel = await startSentinel(master.port, 'vigil');
+  // The Sentinel has a password of its own (the URL's `sentinelPassword`); the nodes could not find the master without it.
+  const sentinel = await startSentinel(master.port, 'vigil', { password: 'sentinel-secret' });
   t.after(() => sentinel.stop());
 
   const apiKey = String(47_300_000 + Math.floor(Math.random() * 99_999));

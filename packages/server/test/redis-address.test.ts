@@ -13,7 +13,10 @@ test('redis URLs: one server as given, Sentinel URLs as ioredis options, anythin
   assert.deepEqual(redisOptionsFor('redis+sentinel://s%40cret@[::1]:26379/main/3'), {
     sentinel: { sentinels: [{ host: '::1', port: 26379 }], name: 'main', failoverDetector: true, password: 's@cret', db: 3 },
   });
-  for (const bad of ['http://x:1', 'redis+sentinel://x/vigil', 'redis+sentinel://x:1', 'redis+sentinel://x:99999/vigil', 'redis+sentinel://x:1,/vigil', 'redis+sentinel://[zz]:1/vigil', '']) {
+  assert.deepEqual(redisOptionsFor('redis+sentinel://master-pw@h:26379/main?sentinelPassword=s%26p'), {
+    sentinel: { sentinels: [{ host: 'h', port: 26379 }], name: 'main', failoverDetector: true, password: 'master-pw', sentinelPassword: 's&p' },
+  });
+  for (const bad of ['http://x:1', 'redis+sentinel://x:1/vigil?other=1', 'redis+sentinel://x/vigil', 'redis+sentinel://x:1', 'redis+sentinel://x:99999/vigil', 'redis+sentinel://x:1,/vigil', 'redis+sentinel://[zz]:1/vigil', '']) {
     assert.throws(() => redisOptionsFor(bad), /expected redis:\/\/|is not host:port/, bad);
   }
 });

@@ -73,7 +73,7 @@ export async function startRedis(options: { args?: string[] } = {}): Promise<Red
  * A Sentinel (`redis-server --sentinel`) on a free port watching the master on `masterPort` as
  * `name`, with a quorum of one and short timers: it notices a dead master after 1 s and promotes a replica.
  */
-export async function startSentinel(masterPort: number, name = 'vigil'): Promise<RedisHandle & { sentinelUrl: string }> {
+export async function startSentinel(masterPort: number, name = 'vigil', options: { password?: string } = {}): Promise<RedisHandle & { sentinelUrl: string }> {
   const binary = redisServerPath();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-'));
@@ -88,13 +88,14 @@ export async function startSentinel(masterPort: number, name = 'vigil'): Promise
       `sentinel down-after-milliseconds ${name} 1000`,
       `sentinel failover-timeout ${name} 5000`,
       `sentinel parallel-syncs ${name} 1`,
+      ...(options.password === undefined ? [] : [`requirepass ${options.password}`]),
       '',
     ].join('\n'),
   );
   const child = await launchWith(binary, [config, '--sentinel', '--loglevel', 'warning'], port);
   return {
     url: `redis://127.0.0.1:${port}`,
-    sentinelUrl: `redis+sentinel://127.0.0.1:${port}/${name}`,
+    sentinelUrl: `redis+sentinel://127.0.0.1:${port}/${name}${options.password === undefined ? '' : `?sentinelPassword=${encodeURIComponent(options.password)}`}`,
     port,
     pid: child.pid ?? -1,
     async stop() {
@@ -148,7 +149,8 @@ function ping(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    // A server that wants a password answers too: it is up.
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }
 

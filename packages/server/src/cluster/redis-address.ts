@@ -5,6 +5,8 @@ export interface SentinelOptions {
   /** React to Sentinel's switch-master announcement instead of waiting for the old master to fail. */
   failoverDetector: boolean;
   password?: string;
+  /** The Sentinels' own password (their `requirepass`), when they have one. */
+  sentinelPassword?: string;
   db?: number;
 }
 
@@ -19,8 +21,9 @@ const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port
 /**
  * Where a deployment's Redis is, from one URL (`--redis`, `VIGIL_REDIS_URL`):
  * - `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS): one server;
- * - `redis+sentinel://[password@]host:port[,host:port…]/<master name>[/db]`: the master that Sentinel
- *   names, followed through failovers;
+ * - `redis+sentinel://[password@]host:port[,host:port…]/<master name>[/db][?sentinelPassword=…]`: the
+ *   master that Sentinel names, followed through failovers (`password` is the master's; Sentinels
+ *   with a password of their own get `sentinelPassword`, URL-encoded);
  * - `redis+cluster://[password@]host:port[,host:port…]`: a Redis Cluster, found from any of these
  *   nodes (no database number: a Cluster has only database 0).
  * Hosts may be IPv6 in brackets (`[::1]:6379`). Throws a plain error naming the problem for anything else.
@@ -38,17 +41,20 @@ export function redisOptionsFor(url: string): { url: string } | { sentinel: Sent
     }
     return { cluster: options };
   }
-  const match = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/]+)\/([A-Za-z0-9._-]+)(?:\/(\d{1,2}))?$/.exec(url);
+  const match = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/]+)\/([A-Za-z0-9._-]+)(?:\/(\d{1,2}))?(?:\?sentinelPassword=([^&#]+))?$/.exec(url);
   if (!match) {
     throw new Error(`expected ${FORMS}`);
   }
-  const [, password, hosts = '', name = '', db] = match;
+  const [, password, hosts = '', name = '', db, sentinelPassword] = match;
   const options: SentinelOptions = { sentinels: hostPorts('redis+sentinel', hosts), name, failoverDetector: true };
   if (password) {
     options.password = decodeURIComponent(password);
   }
   if (db !== undefined) {
     options.db = Number(db);
+  }
+  if (sentinelPassword !== undefined) {
+    options.sentinelPassword = decodeURIComponent(sentinelPassword);
   }
   return { sentinel: options };
 }
