@@ -143,8 +143,9 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
   const maxReplayBytes = options.maxSendQueueBytes ?? 1024 * 1024;
   const outbox = new Outbox();
   const graceMs = { network: timers.networkGraceMs, suspend: timers.suspendGraceMs };
-  const shared = deploymentOf(options, { graceMs, now: () => clock.now(), ...(options.push?.hold?.maxBytesPerIdentity === undefined ? {} : { hold: { maxBytesPerIdentity: options.push.hold.maxBytesPerIdentity } }) });
-  const cluster = shared ? await startClusterNode(shared, { graceMs, log }, options.redis) : undefined;
+  const nodeId = randomId(12);
+  const shared = deploymentOf(options, { name: `vigil-${nodeId}`, graceMs, now: () => clock.now(), ...(options.push?.hold?.maxBytesPerIdentity === undefined ? {} : { hold: { maxBytesPerIdentity: options.push.hold.maxBytesPerIdentity } }) });
+  const cluster = shared ? await startClusterNode(shared, { nodeId, graceMs, log }, options.redis) : undefined;
   const registry = new SessionRegistry(outbox, log, cluster);
   if (cluster) {
     cluster.localMembers = function* () {
@@ -422,14 +423,14 @@ export async function createServer(options: ServerOptions): Promise<VigilServer>
 }
 
 /** The stores this node shares with other nodes, if it is part of a deployment. */
-function deploymentOf(options: ServerOptions, node: Omit<NodeSettings, 'name'>): DeploymentStores | undefined {
+function deploymentOf(options: ServerOptions, node: NodeSettings): DeploymentStores | undefined {
   if (options.redis !== undefined) {
-    return redisDeployment(typeof options.redis === 'string' ? { url: options.redis } : options.redis, { ...node, name: `vigil-${randomId(8)}` });
+    return redisDeployment(typeof options.redis === 'string' ? { url: options.redis } : options.redis, node);
   }
   return options.deployment;
 }
 
-async function startClusterNode(shared: DeploymentStores, options: { graceMs: { network: number; suspend: number }; log: Logger }, redis: ServerOptions['redis']): Promise<ClusterNode> {
+async function startClusterNode(shared: DeploymentStores, options: { nodeId: string; graceMs: { network: number; suspend: number }; log: Logger }, redis: ServerOptions['redis']): Promise<ClusterNode> {
   try {
     return await ClusterNode.start(shared.sessions, { ...options, ...(shared.leaseMs === undefined ? {} : { leaseMs: shared.leaseMs }) });
   } catch (err) {

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
-import { startRedis, startRedisCluster, type RedisClusterHandle, type RedisHandle } from '@vigil/test-kit';
+import assert from 'node:assert/strict';
+import { startRedis, startRedisCluster, waitUntil, type RedisClusterHandle, type RedisHandle } from '@vigil/test-kit';
 import { MemorySessionState } from '../src/cluster/memory-session-store.js';
 import { RedisSessionStore } from '../src/cluster/redis-session-store.js';
 import { sessionStoreContract, type OpenStores } from './session-store-contract.js';
@@ -45,4 +46,45 @@ test('redis session store on one redis-server: the contract', async (t) => {
 
 test('redis session store on Redis Cluster: the contract', async (t) => {
   await sessionStoreContract(t, onRedis(() => cluster.url));
+});
+
+test('redis session store with its server gone: every call rejects, and nothing else escapes (a node must not crash)', async (t) => {
+  const gone = await startRedis();
+  t.after(() => gone.stop());
+  const store = new RedisSessionStore({ url: gone.url, name: 'gone', logTtlMs: 60_000 });
+  const downs: string[] = [];
+  store.onDown = (link) => downs.push(link);
+  t.after(() => store.close());
+  await store.connect();
+  await gone.halt();
+  await waitUntil(() => !store.healthy, 'the store notices');
+  const escaped: unknown[] = [];
+  const onEscape = (reason: unknown) => escaped.push(reason);
+  process.on('unhandledRejection', onEscape);
+  t.after(() => process.off('unhandledRejection', onEscape));
+  const record = { node: 'A', info: { id: 'x', data: '', creationTime: 1, state: 'active' as const } };
+  const calls: [string, () => Promise<unknown>][] = [
+    ['appendFrame', () => store.appendFrame('s', 'f')],
+    ['publish', () => store.publish('s', 'f')],
+    ['addMember', () => store.addMember('s', record, 'f')],
+    ['putMember', () => store.putMember('s', record)],
+    ['writeMember', () => store.writeMember('s', 'x', 'A', record, 'f')],
+    ['reassertMember', () => store.reassertMember('s', record)],
+    ['claimMember', () => store.claimMember('s', 'D', record)],
+    ['orphanMember', () => store.orphanMember('s', 'x', 'D', record, 1, 0, 'h', '{}')],
+    ['endOrphan', () => store.endOrphan('s', 'x', 'D', 'r', 'h', '{}')],
+    ['history', () => store.history('s', 'x')],
+    ['members', () => store.members('s')],
+    ['putStream', () => store.putStream('s', { node: 'A', info: { id: 'st', connectionId: 'x', name: '', hasAudio: true, hasVideo: true, videoType: 'camera', creationTime: 1 } } as never, 'f')],
+    ['renewLease', () => store.renewLease('A', 1)],
+    ['forgetNode', () => store.forgetNode('A', 1)],
+    ['subscribers', () => store.subscribers('s')],
+    ['replaceHome', () => store.replaceHome('s', undefined, 'h')],
+  ];
+  for (const [name, call] of calls) {
+    await assert.rejects(call(), `${name} rejects`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(escaped, [], 'no rejection went unhandled');
+  assert.ok(downs.length > 0, 'the store reported the lost link');
 });

@@ -8,6 +8,7 @@ import type { ClusterLink, ClusterStats, LocalMember } from './cluster-link.js';
 import { restampFrame, stampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
 import { NodeLease, frameHead } from './node-lease.js';
+import { OutageBacklog } from './outage-backlog.js';
 import { RemoteMembers, type MemberRecord } from './remote-members.js';
 import { RemoteStreams } from './remote-streams.js';
 import type { FrameOrigin, LogEntry, SessionStore } from './session-store.js';
@@ -20,8 +21,6 @@ export interface ClusterNodeOptions {
   log: Logger;
 }
 
-/** Departures (and relay requests) kept while the store is unreachable; beyond this, survivors' reapers are the backstop. */
-const MAX_UNSENT = 100_000;
 
 interface HeldSession {
   holds: number;
@@ -56,7 +55,7 @@ export class ClusterNode implements ClusterLink {
   readonly #sessions = new Map<string, HeldSession>();
   readonly #lease: NodeLease;
   #wasDown = false;
-  readonly #unsent: { sessionId: string; send: () => Promise<unknown> }[] = [];
+  readonly #backlog: OutageBacklog;
   #resyncing = false;
   #resyncAgain = false;
   readonly #homes: MediaHomes;
@@ -82,6 +81,12 @@ export class ClusterNode implements ClusterLink {
       },
       onRenewal: (err) => (err ? this.#down('lease', err) : this.#up('lease')),
     });
+    this.#backlog = new OutageBacklog({
+      store,
+      log: options.log,
+      peers: (sessionId) => this.members(sessionId).nodes().size,
+      listening: (sessionId) => this.#sessions.has(sessionId),
+    });
     store.onMessage = (sessionId, message) => this.#received(sessionId, message);
     store.onDown = (link, err) => this.#down(link, err);
     store.onUp = (link) => this.#up(link);
@@ -93,8 +98,14 @@ export class ClusterNode implements ClusterLink {
    */
   static async start(store: SessionStore, options: ClusterNodeOptions & { nodeId?: string }): Promise<ClusterNode> {
     const node = new ClusterNode(store, options, options.nodeId ?? randomId(12));
-    await store.connect();
-    await node.#lease.start();
+    try {
+      await store.connect();
+      await node.#lease.start();
+    } catch (err) {
+      node.#lease.stopTimer();
+      await store.close().catch(() => {});
+      throw err;
+    }
     options.log.info('cluster: joined', { node: node.nodeId });
     return node;
   }
@@ -173,7 +184,7 @@ export class ClusterNode implements ClusterLink {
       this.#send(this.store.putStream(sessionId, { node: this.nodeId, info: stream }, frame), 'streamChanged');
       return;
     }
-    this.#sendOrKeep(
+    this.#backlog.send(
       sessionId,
       (late) => this.store.removeStream(sessionId, stream, late ? this.#restamped(frame) : frame),
       'end of stream',
@@ -184,7 +195,7 @@ export class ClusterNode implements ClusterLink {
   relay(sessionId: string, to: string, payload: string): void {
     // Kept if Redis is away, so neither side is left holding half a subscription.
     const frame = encodeBusFrame({ kind: 'relay', node: this.nodeId, to, payload });
-    this.#sendOrKeep(sessionId, () => this.store.publish(sessionId, frame), 'relay request', { session: sessionId, to });
+    this.#backlog.send(sessionId, () => this.store.publish(sessionId, frame), 'relay request', { session: sessionId, to });
   }
 
   forgetStreams(sessionId: string, streamIds: string[]): void {
@@ -217,40 +228,12 @@ export class ClusterNode implements ClusterLink {
 
   memberLeft(sessionId: string, connectionId: string, bytes: Buffer): void {
     const frame = this.#memberFrame(bytes);
-    this.#sendOrKeep(
+    this.#backlog.send(
       sessionId,
       (late) => this.#memberWrite(sessionId, connectionId, undefined, late ? this.#restamped(frame) : frame, 'memberLeft'),
       'departure',
       { session: sessionId, connection: connectionId },
     );
-  }
-
-  /**
-   * Sends what must reach the other nodes even if the store is away now (a departure, the end of a
-   * stream, a relay request): if it fails, it is kept (bounded) and sent when the store is back. `late` is true then:
-   * the frame comes behind this node's later frames, so it is stamped again to stay in order.
-   */
-  #sendOrKeep(sessionId: string, send: (late: boolean) => Promise<unknown>, what: string, details: Record<string, unknown>): void {
-    send(false).catch((err: Error) => {
-      this.#log.warn(`cluster: ${what} not published yet`, { ...details, error: err.message });
-      if (this.#unsent.length < MAX_UNSENT) {
-        this.#unsent.push({ sessionId, send: () => send(true) });
-      }
-    });
-  }
-
-  /**
-   * After an outage, waits (3 s at most) until the nodes known to serve each session listen on its
-   * channel again: what waited is only published, and a node that subscribes later would never see it.
-   */
-  async #peersListening(sessionIds: Set<string>): Promise<void> {
-    const deadline = Date.now() + 3_000;
-    for (const sessionId of sessionIds) {
-      const expected = this.members(sessionId).nodes().size + (this.#sessions.has(sessionId) ? 1 : 0);
-      while (Date.now() < deadline && (await this.store.subscribers(sessionId)) < expected) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
   }
 
   /**
@@ -366,6 +349,7 @@ export class ClusterNode implements ClusterLink {
     }
     this.#closed = true;
     this.#homes.giveUpAll();
+    this.#backlog.stop();
     await this.#lease.stop();
     await this.store.close();
   }
@@ -496,11 +480,7 @@ export class ClusterNode implements ClusterLink {
     });
     await Promise.all(streams);
     await this.#lease.renew();
-    await this.#peersListening(new Set(this.#unsent.map((unsent) => unsent.sessionId)));
-    while (this.#unsent.length > 0) {
-      await this.#unsent[0]?.send(); // throws on failure, keeping this and the rest for the next attempt
-      this.#unsent.shift();
-    }
+    await this.#backlog.flush();
     // Additions only: departures elsewhere arrive as frames (kept by their node while the store was away),
     // so a node that has not re-asserted its members yet is not mistaken for gone.
     for (const [sessionId, held] of this.#sessions) {

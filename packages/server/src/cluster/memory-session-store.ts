@@ -131,7 +131,9 @@ export class MemorySessionStore implements SessionStore {
   onDown: (link: string, err?: Error) => void = () => {};
   onUp: (link: string) => void = () => {};
   onMessage: (sessionId: string, frame: string) => void = () => {};
-  readonly healthy = true;
+  get healthy(): boolean {
+    return !this.#closed;
+  }
   readonly #state: MemorySessionState;
   readonly #subscribed = new Set<string>();
   #closed = false;
@@ -266,9 +268,7 @@ export class MemorySessionStore implements SessionStore {
     }
     data.members.set(connectionId, JSON.stringify(record));
     const entry = orphanEntry(sessionId, connectionId);
-    if (!this.#state.orphans.has(entry)) {
-      this.#state.orphans.set(entry, graceEndsAt);
-    }
+    this.#state.orphans.set(entry, Math.max(graceEndsAt, this.#state.orphans.get(entry) ?? 0));
     this.#announce(sessionId, data, node, head, payload);
     return Promise.resolve(true);
   }

@@ -84,9 +84,14 @@ export class NodeLease {
     this.#started = true;
   }
 
+  /** Stops renewing (and reaping) without giving the lease up. */
+  stopTimer(): void {
+    clearInterval(this.#timer);
+  }
+
   /** Gives the lease up: a node that leaves cleanly has already announced its members' departures. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.stopTimer();
     await this.deps.store.dropNode(this.deps.nodeId).catch(() => {});
   }
 

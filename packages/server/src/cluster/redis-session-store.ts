@@ -62,6 +62,11 @@ export class RedisSessionStore implements SessionStore {
         this.onMessage(sessionId, message.toString());
       }
     });
+    if (this.#cmd instanceof Cluster) {
+      // A master that restarted or was promoted has no scripts, and the Cluster client stays "ready":
+      // load them whenever one of its servers' links becomes ready.
+      this.#cmd.on('+node', (server: Redis) => server.on('ready', () => this.#loadOn(server).catch(() => {})));
+    }
     for (const [name, redis] of [['command', this.#cmd], ['subscriber', this.#sub]] as const) {
       redis.on('error', (err: Error) => this.#closed || this.onDown(name, err));
       // A restart may just close the link, without an error: still, what Redis holds may be gone.
@@ -104,7 +109,11 @@ export class RedisSessionStore implements SessionStore {
    */
   async #loadScripts(): Promise<void> {
     const servers = this.#cmd instanceof Cluster ? this.#cmd.nodes('master') : [this.#cmd];
-    await Promise.all(servers.flatMap((server) => ALL_SCRIPTS.map((script) => script.load(server))));
+    await Promise.all(servers.map((server) => this.#loadOn(server)));
+  }
+
+  async #loadOn(server: RedisClient): Promise<void> {
+    await Promise.all(ALL_SCRIPTS.map((script) => script.load(server)));
   }
 
   async close(): Promise<void> {
@@ -150,10 +159,12 @@ export class RedisSessionStore implements SessionStore {
 
   async addMember(sessionId: string, record: MemberRecord, frame: string): Promise<void> {
     const k = this.keys;
-    // Listed first: a reaper finds the member even if this node dies right after the join.
-    const listed = this.#cmd.sadd(k.nodeSessions(record.node), sessionId);
-    await ADD_MEMBER.run(this.#cmd, [k.members(sessionId), k.joins(sessionId), k.log(sessionId), k.channel(sessionId)], [record.info.id, JSON.stringify(record), frame, this.#maxLen, this.#ttlMs]);
-    await listed;
+    // Listed first: a reaper finds the member even if this node dies right after the join. Both are
+    // sent before either is awaited (one round trip), and both are awaited: a failure of either is the caller's.
+    await Promise.all([
+      this.#cmd.sadd(k.nodeSessions(record.node), sessionId),
+      ADD_MEMBER.run(this.#cmd, [k.members(sessionId), k.joins(sessionId), k.log(sessionId), k.channel(sessionId)], [record.info.id, JSON.stringify(record), frame, this.#maxLen, this.#ttlMs]),
+    ]);
   }
 
   async putMember(sessionId: string, record: MemberRecord): Promise<void> {
@@ -175,10 +186,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async claimMember(sessionId: string, from: string, record: MemberRecord): Promise<boolean> {
+    // Listed before the claim (harmless if it loses): once claimed, nothing may fail, or the record
+    // would name a live node that never took the member over.
+    await this.#cmd.sadd(this.keys.nodeSessions(record.node), sessionId);
     if ((await CLAIM.run(this.#cmd, [this.keys.members(sessionId)], [record.info.id, from, JSON.stringify(record)])) !== 1) {
       return false;
     }
-    await this.#cmd.multi().zrem(this.keys.orphans, orphanEntry(sessionId, record.info.id)).sadd(this.keys.nodeSessions(record.node), sessionId).exec();
+    // Best effort: a schedule left behind is dropped when due (its member is no orphan).
+    this.unscheduleOrphan(sessionId, record.info.id).catch(() => {});
     return true;
   }
 
@@ -191,8 +206,9 @@ export class RedisSessionStore implements SessionStore {
     if (lease !== undefined && lease > now) {
       return false;
     }
-    // Scheduled first (never moving an existing schedule): an entry whose member is no orphan is dropped when due.
-    await this.#cmd.zadd(k.orphans, 'NX', graceEndsAt, orphanEntry(sessionId, connectionId));
+    // Scheduled first (an entry whose member is no orphan is dropped when due), and only ever later: a
+    // member orphaned again after its node came back gets its full grace.
+    await this.#cmd.zadd(k.orphans, 'GT', graceEndsAt, orphanEntry(sessionId, connectionId));
     const keys = [k.members(sessionId), k.log(sessionId), k.channel(sessionId), k.reapCounter(sessionId)];
     return (await ORPHAN.run(this.#cmd, keys, [connectionId, node, JSON.stringify(record), head, payload, this.#maxLen, this.#ttlMs])) === 1;
   }
