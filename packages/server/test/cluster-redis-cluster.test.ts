@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { nextEvent, waitUntil, type ClusterNode, type RedisClusterHandle } from '@vigil/test-kit';
 import { RedisKeys } from '../src/cluster/redis-keys.js';
 import { deploy } from './cluster-harness.js';
-import { acrossTwoNodes, nodeKilledMidTraffic, storeOutage } from './cluster-scenarios.js';
+import { acrossTwoNodes, nodeKilledMidTraffic, storeOutage, untilSignalsCross } from './cluster-scenarios.js';
 
 // `vigil serve` nodes on a real Redis Cluster of three masters (`--redis redis+cluster://…`). The
 // session is chosen so that its keys live on another master than the nodes' leases and orphans: a
@@ -65,10 +65,6 @@ test('on Redis Cluster, one master stopped: the cluster refuses every command, w
   assert.equal((await local).data, 'own node', 'a node keeps serving its own members');
   await cluster.start(idle);
   await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready again', 20_000);
-  await waitUntil(async () => {
-    const probe = nextEvent(alice, 'signal:probe', { timeoutMs: 1_000 }).then(() => true, () => false);
-    await bob.signal({ type: 'probe', data: 'across' });
-    return probe;
-  }, 'signals cross nodes again', 20_000);
+  await untilSignalsCross(bob, alice);
   assert.equal(alice.connection?.connectionId !== undefined && bob.connections.some((c) => c.connectionId === alice.connection?.connectionId), true, 'alice is still there for bob');
 });

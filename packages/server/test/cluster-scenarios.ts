@@ -158,11 +158,7 @@ export async function storeOutage(d: Deployment): Promise<void> {
 
   await d.redis.start(); // empty memory: the nodes re-assert what they hold
   await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready again', 15_000);
-  await waitUntil(async () => {
-      const probe = nextEvent(alice, 'signal:probe', { timeoutMs: 1_000 }).then(() => true, () => false);
-      await bob.signal({ type: 'probe', data: 'across' });
-      return probe;
-    }, 'signals cross nodes again', 20_000);
+  await untilSignalsCross(bob, alice);
   assert.deepEqual([alice, carol, bob].map(idOf), ids, 'every connection stayed up, same ids');
   assert.deepEqual(destroyed, [], 'nobody was told anyone left');
   const dave = await d.join(two.url, 'dave');
@@ -242,4 +238,13 @@ export function bySender(log: string[]): Map<string, string[]> {
     out.set(sender, [...(out.get(sender) ?? []), entry.slice(at + 1)]);
   }
   return out;
+}
+
+/** Waits (20 s at most) until a signal from `from` reaches `to` again, after an outage. */
+export async function untilSignalsCross(from: Session, to: Session): Promise<void> {
+  await waitUntil(async () => {
+    const probe = nextEvent(to, 'signal:probe', { timeoutMs: 1_000 }).then(() => true, () => false);
+    await from.signal({ type: 'probe', data: 'across' });
+    return probe;
+  }, 'signals cross nodes again', 20_000);
 }
