@@ -75,6 +75,9 @@ export async function sessionStoreContract(t: TestContext, open: OpenStores): Pr
     await waitUntil(() => published.length === 5, 'five frames published');
     assert.deepEqual(counts(published), ['1', 'j', '2', '3', '5']);
     assert.equal(await b.history(S, 'nobody'), undefined);
+    assert.deepEqual(counts(await b.recentFrames(S, 3)), ['2', '3', '4'], 'the last logged frames, oldest first');
+    assert.deepEqual(counts(await b.recentFrames(S, 100)), ['1', 'j', '2', '3', '4']);
+    assert.deepEqual(await b.recentFrames('nothing-here', 10), []);
     assert.deepEqual(await b.members(S), [member('A', 'x')]);
     assert.equal(await b.writeMember(S, 'x', 'A', undefined, ''), '');
     assert.equal(await b.history(S, 'x'), undefined, 'no history once it left');

@@ -5,9 +5,10 @@ import { secretsEqual } from '../secret-compare.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
 import type { ClusterLink, ClusterStats, LocalMember } from './cluster-link.js';
-import { restampFrame, stampFrame } from './frame-stamp.js';
+import { restampFrame, stampFrame, unstampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
 import { NodeLease, frameHead } from './node-lease.js';
+import { LinkProbe } from './link-probe.js';
 import { OutageBacklog } from './outage-backlog.js';
 import { RemoteMembers, type MemberRecord } from './remote-members.js';
 import { RemoteStreams } from './remote-streams.js';
@@ -56,6 +57,7 @@ export class ClusterNode implements ClusterLink {
   readonly #lease: NodeLease;
   #wasDown = false;
   readonly #backlog: OutageBacklog;
+  readonly #probe: LinkProbe;
   #resyncing = false;
   #resyncAgain = false;
   readonly #homes: MediaHomes;
@@ -87,7 +89,21 @@ export class ClusterNode implements ClusterLink {
       peers: (sessionId) => this.members(sessionId).nodes().size,
       listening: (sessionId) => this.#sessions.has(sessionId),
     });
-    store.onMessage = (sessionId, message) => this.#received(sessionId, message);
+    const probeMs = Math.min(1_000, Math.max(100, Math.floor((options.leaseMs ?? 10_000) / 3)));
+    this.#probe = new LinkProbe({
+      store,
+      nodeId,
+      intervalMs: probeMs,
+      timeoutMs: Math.max(5_000, 3 * probeMs), // lenient: a busy event loop delays probes too
+      onLost: () => this.#down('probe', new Error('frames published for this node stopped arriving')),
+      onBack: () => this.#up('probe'),
+      onGap: () => {
+        this.#log.warn('cluster: frames published for this node were lost for a moment; catching up');
+        this.#wasDown = true;
+        this.#up('probe');
+      },
+    });
+    store.onMessage = (sessionId, message) => (sessionId === this.#probe.channel ? this.#probe.heard(message) : this.#received(sessionId, message));
     store.onDown = (link, err) => this.#down(link, err);
     store.onUp = (link) => this.#up(link);
   }
@@ -101,8 +117,10 @@ export class ClusterNode implements ClusterLink {
     try {
       await store.connect();
       await node.#lease.start();
+      await node.#probe.start();
     } catch (err) {
       node.#lease.stopTimer();
+      node.#probe.stop();
       await store.close().catch(() => {});
       throw err;
     }
@@ -116,9 +134,9 @@ export class ClusterNode implements ClusterLink {
     return Math.max(grace.network, grace.suspend) + (options.leaseMs ?? 10_000) + 60_000;
   }
 
-  /** The store answers, and so did it at the last lease renewal. */
+  /** The store answers, so did it at the last lease renewal, and this node hears what is published. */
   get healthy(): boolean {
-    return this.store.healthy && !this.#lease.failing;
+    return this.store.healthy && !this.#lease.failing && !this.#probe.lost;
   }
 
   readonly #handoffs = { in: 0, out: 0 };
@@ -350,6 +368,7 @@ export class ClusterNode implements ClusterLink {
     this.#closed = true;
     this.#homes.giveUpAll();
     this.#backlog.stop();
+    this.#probe.stop();
     await this.#lease.stop();
     await this.store.close();
   }
@@ -489,6 +508,52 @@ export class ClusterNode implements ClusterLink {
       held.members.applySnapshot(memberRecords.values());
       const added = held.streams.applySnapshot(streamRecords, (id) => held.members.has(id));
       this.onResync(sessionId, before, added.map((record) => record.info));
+      await this.#catchUpDepartures(sessionId, held, new Set(memberRecords.keys()), new Set(streamRecords.map((record) => record.info.id)));
     }
   }
+
+  /**
+   * Departures this node may have missed while it was not listening (frames are only published): a
+   * member or stream it still shows but the store no longer has is looked up in the session's recent
+   * log, and its logged end is delivered now, once. Without such an entry (the store lost its data) it
+   * is left alone: its node asserts it again, or its lease runs out.
+   */
+  async #catchUpDepartures(sessionId: string, held: HeldSession, members: Set<string>, streams: Set<string>): Promise<void> {
+    const goneMembers = new Set(held.members.list().map((info) => info.id).filter((id) => !members.has(id)));
+    const goneStreams = new Set(held.streams.list(() => true).map((info) => info.id).filter((id) => !streams.has(id)));
+    if (goneMembers.size === 0 && goneStreams.size === 0) {
+      return;
+    }
+    for (const text of await this.#command(() => this.store.recentFrames(sessionId, CATCH_UP_FRAMES))) {
+      const frame = decodeBusFrame(text);
+      if (frame?.kind !== 'broadcast' || !(frame.member || frame.stream)) {
+        continue;
+      }
+      const ends = endOf(frame.payload);
+      if ((ends?.type === 'connectionDestroyed' && goneMembers.delete(ends.id)) || (ends?.type === 'streamDestroyed' && goneStreams.delete(ends.id))) {
+        this.#log.info('cluster: delivering a departure missed while not listening', { session: sessionId, [ends.type]: ends.id });
+        // Unstamped: clients have heard later frames of its origin, and keep the last stamp they heard.
+        this.#received(sessionId, encodeBusFrame({ ...frame, payload: unstampFrame(frame.payload) }));
+      }
+    }
+  }
+}
+
+/** How far back a resync looks for departures it missed. */
+const CATCH_UP_FRAMES = 2_000;
+
+/** The connection or stream a `connectionDestroyed` / `streamDestroyed` payload ends. */
+function endOf(payload: string): { type: 'connectionDestroyed' | 'streamDestroyed'; id: string } | undefined {
+  try {
+    const m = JSON.parse(payload) as Record<string, unknown>;
+    if (m['type'] === 'connectionDestroyed' && typeof m['connectionId'] === 'string') {
+      return { type: 'connectionDestroyed', id: m['connectionId'] };
+    }
+    if (m['type'] === 'streamDestroyed' && typeof m['streamId'] === 'string') {
+      return { type: 'streamDestroyed', id: m['streamId'] };
+    }
+  } catch {
+    // not JSON: not an end
+  }
+  return undefined;
 }

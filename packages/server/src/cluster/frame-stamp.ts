@@ -21,8 +21,12 @@ export function stampFrame(bytes: Buffer, origin: string, n: number | string): B
 
 /** `frame` with its stamp (if any) replaced by a fresh one from `stamp` (a departure sent late, after an outage). */
 export function restampFrame(frame: string, stamp: (bytes: Buffer) => Buffer): string {
-  const bare = readStamp(frame) ? `{${frame.slice(frame.indexOf('",', HEAD.length) + 2)}` : frame;
-  return stamp(Buffer.from(bare)).toString();
+  return stamp(Buffer.from(unstampFrame(frame))).toString();
+}
+
+/** `frame` without its stamp (if any). */
+export function unstampFrame(frame: string): string {
+  return readStamp(frame) ? `{${frame.slice(frame.indexOf('",', HEAD.length) + 2)}` : frame;
 }
 
 /** The stamp a frame starts with, or undefined. */

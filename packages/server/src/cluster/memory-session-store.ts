@@ -302,6 +302,11 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve();
   }
 
+  recentFrames(sessionId: string, limit: number): Promise<string[]> {
+    const log = this.#state.sessions.get(sessionId)?.log ?? [];
+    return Promise.resolve(log.slice(Math.max(0, log.length - limit)).map((logged) => logged.frame));
+  }
+
   history(sessionId: string, connectionId: string): Promise<{ record: MemberRecord; entries: LogEntry[] } | undefined> {
     const data = this.#state.sessions.get(sessionId);
     const record = parseMemberRecord(data?.members.get(connectionId) ?? '');

@@ -235,6 +235,14 @@ export class RedisSessionStore implements SessionStore {
     await this.#cmd.zrem(this.keys.orphans, orphanEntry(sessionId, connectionId));
   }
 
+  async recentFrames(sessionId: string, limit: number): Promise<string[]> {
+    const raw = (await this.#cmd.xrevrange(this.keys.log(sessionId), '+', '-', 'COUNT', limit)) as [string, string[]][];
+    return raw.reverse().flatMap(([, fields]) => {
+      const at = fields.indexOf('b');
+      return at >= 0 && at % 2 === 0 && fields[at + 1] !== undefined ? [fields[at + 1] as string] : [];
+    });
+  }
+
   async history(sessionId: string, connectionId: string): Promise<{ record: MemberRecord; entries: LogEntry[] } | undefined> {
     const k = this.keys;
     const [text, join, raw] = (await READ_HISTORY.run(this.#cmd, [k.members(sessionId), k.joins(sessionId), k.log(sessionId)], [connectionId])) as [string, string, [string, string[]][]];

@@ -86,6 +86,8 @@ export interface SessionStore {
   /** Orphans whose grace ended by `now` (at most `limit`). */
   dueOrphans(now: number, limit: number): Promise<{ sessionId: string; connectionId: string }[]>;
   unscheduleOrphan(sessionId: string, connectionId: string): Promise<void>;
+  /** The session's last `limit` logged frames, oldest first. */
+  recentFrames(sessionId: string, limit: number): Promise<string[]>;
   /** A member's record and every frame logged after its join, oldest first (undefined if either is gone). */
   history(sessionId: string, connectionId: string): Promise<{ record: MemberRecord; entries: LogEntry[] } | undefined>;
 

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { nextEvent, waitUntil, type ClusterNode } from '@vigil/test-kit';
+import { deploy, idOf, type Deployment } from './cluster-harness.js';
+
+// A node that stops hearing its session's channel for a while misses frames: Redis only publishes them.
+// Here the subscriber links are killed again and again (`CLIENT KILL`) while a member on another node
+// leaves. When the link is back the node catches up from the session's log, so its members are told,
+// once, and no ghost remains. On one redis-server the lost link says so; on Redis Cluster ioredis moves
+// the subscription by itself, silently, and the node's own probe notices (`link-probe.ts`).
+
+/**
+ * Kills, for `ms`, every pub/sub link on the servers at `ports` (all nodes' subscriptions, as fast as
+ * each server answers): frames published meanwhile reach nobody. Returns how many links were killed.
+ */
+async function killSubscribers(ports: number[], ms: number): Promise<number> {
+  const admins = ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 }));
+  try {
+    await Promise.all(admins.map((admin) => admin.connect()));
+    const until = Date.now() + ms;
+    const counts = await Promise.all(
+      admins.map(async (admin) => {
+        let killed = 0;
+        for (let i = 0; i < 1_000_000 && Date.now() < until; i += 1) {
+          killed += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
+        }
+        return killed;
+      }),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  } finally {
+    admins.forEach((admin) => admin.disconnect());
+  }
+}
+
+async function departureWhileNotListening(d: Deployment, ports: number[], killMs: number): Promise<void> {
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const alice = await d.join(one.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const aliceId = idOf(alice);
+  await waitUntil(() => bob.connections.some((c) => c.connectionId === aliceId), 'bob knows alice');
+  const destroyed: string[] = [];
+  bob.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.data}:${reason}`));
+  const seen = nextEvent(bob, 'connectionDestroyed', { timeoutMs: 20_000 });
+  const killing = killSubscribers(ports, killMs);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  alice.disconnect();
+  assert.ok((await killing) > 0, 'subscriber links were killed');
+  assert.equal((await seen).connection.connectionId, aliceId, 'bob is told alice left');
+  await bob.signal({ type: 'settle', data: '' });
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second delivery would show
+  assert.deepEqual(destroyed, ['alice:clientDisconnected'], 'once, with her reason');
+  assert.deepEqual(bob.connections.map((c) => c.data), ['bob'], 'no ghost');
+}
+
+test('a node whose subscriber link is killed while a member elsewhere leaves catches up: its members are told once', async (t) => {
+  const d = await deploy(t, 2);
+  await departureWhileNotListening(d, [d.redis.port], 1_500);
+});
+
+test('on Redis Cluster, the same, noticed by the node\'s probe: ioredis moves the subscription without a word', async (t) => {
+  const d = await deploy(t, 2, undefined, { redisCluster: true });
+  assert.ok(d.redisCluster);
+  await departureWhileNotListening(d, d.redisCluster.nodes.map((node) => node.port), 3_000);
+});
