@@ -5,10 +5,11 @@ import { secretsEqual } from '../secret-compare.js';
 import type { Logger } from '../logger.js';
 import { decodeBusFrame, encodeBusFrame, type BusFrame } from './bus-frame.js';
 import type { ClusterLink, ClusterStats, LocalMember } from './cluster-link.js';
-import { restampFrame, stampFrame, unstampFrame } from './frame-stamp.js';
+import { restampFrame, stampFrame } from './frame-stamp.js';
 import { MediaHomes } from './media-homes.js';
 import { NodeLease, frameHead } from './node-lease.js';
 import { LinkProbe } from './link-probe.js';
+import { CATCH_UP_FRAMES, missedEnds } from './missed-departures.js';
 import { OutageBacklog } from './outage-backlog.js';
 import { RemoteMembers, type MemberRecord } from './remote-members.js';
 import { RemoteStreams } from './remote-streams.js';
@@ -513,47 +514,20 @@ export class ClusterNode implements ClusterLink {
   }
 
   /**
-   * Departures this node may have missed while it was not listening (frames are only published): a
-   * member or stream it still shows but the store no longer has is looked up in the session's recent
-   * log, and its logged end is delivered now, once. Without such an entry (the store lost its data) it
-   * is left alone: its node asserts it again, or its lease runs out.
+   * Departures this node may have missed while it was not listening (`missed-departures.ts`): their
+   * logged ends are delivered now, once.
    */
   async #catchUpDepartures(sessionId: string, held: HeldSession, members: Set<string>, streams: Set<string>): Promise<void> {
-    const goneMembers = new Set(held.members.list().map((info) => info.id).filter((id) => !members.has(id)));
-    const goneStreams = new Set(held.streams.list(() => true).map((info) => info.id).filter((id) => !streams.has(id)));
-    if (goneMembers.size === 0 && goneStreams.size === 0) {
+    const gone = {
+      members: new Set(held.members.list().map((info) => info.id).filter((id) => !members.has(id))),
+      streams: new Set(held.streams.list(() => true).map((info) => info.id).filter((id) => !streams.has(id))),
+    };
+    if (gone.members.size === 0 && gone.streams.size === 0) {
       return;
     }
-    for (const text of await this.#command(() => this.store.recentFrames(sessionId, CATCH_UP_FRAMES))) {
-      const frame = decodeBusFrame(text);
-      if (frame?.kind !== 'broadcast' || !(frame.member || frame.stream)) {
-        continue;
-      }
-      const ends = endOf(frame.payload);
-      if ((ends?.type === 'connectionDestroyed' && goneMembers.delete(ends.id)) || (ends?.type === 'streamDestroyed' && goneStreams.delete(ends.id))) {
-        this.#log.info('cluster: delivering a departure missed while not listening', { session: sessionId, [ends.type]: ends.id });
-        // Unstamped: clients have heard later frames of its origin, and keep the last stamp they heard.
-        this.#received(sessionId, encodeBusFrame({ ...frame, payload: unstampFrame(frame.payload) }));
-      }
+    for (const { frame, ended } of missedEnds(await this.#command(() => this.store.recentFrames(sessionId, CATCH_UP_FRAMES)), gone)) {
+      this.#log.info('cluster: delivering a departure missed while not listening', { session: sessionId, ended });
+      this.#received(sessionId, frame);
     }
   }
-}
-
-/** How far back a resync looks for departures it missed. */
-const CATCH_UP_FRAMES = 2_000;
-
-/** The connection or stream a `connectionDestroyed` / `streamDestroyed` payload ends. */
-function endOf(payload: string): { type: 'connectionDestroyed' | 'streamDestroyed'; id: string } | undefined {
-  try {
-    const m = JSON.parse(payload) as Record<string, unknown>;
-    if (m['type'] === 'connectionDestroyed' && typeof m['connectionId'] === 'string') {
-      return { type: 'connectionDestroyed', id: m['connectionId'] };
-    }
-    if (m['type'] === 'streamDestroyed' && typeof m['streamId'] === 'string') {
-      return { type: 'streamDestroyed', id: m['streamId'] };
-    }
-  } catch {
-    // not JSON: not an end
-  }
-  return undefined;
 }
