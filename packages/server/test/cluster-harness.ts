@@ -30,16 +30,17 @@ export interface Deployment {
 }
 
 /**
- * `count` nodes on a fresh redis-server, or on a fresh Redis Cluster of three masters (`redisCluster`).
+ * `count` nodes on a fresh redis-server, or on a fresh Redis Cluster of three masters (`redisCluster`),
+ * each with a replica if `replicas`.
  * `pickSession` chooses the deployment's session among fresh ids (at most 100 tried).
  */
 export async function deploy(
   t: TestContext,
   count: number,
   nodeArgs: (index: number) => string[] = () => [],
-  options: { redisCluster?: boolean; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
+  options: { redisCluster?: boolean; replicas?: boolean; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
 ): Promise<Deployment> {
-  const cluster = options.redisCluster ? await startRedisCluster() : undefined;
+  const cluster = options.redisCluster ? await startRedisCluster({ replicas: options.replicas ?? false }) : undefined;
   const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis();
   const redisUrl = cluster ? cluster.url : redis.url;
   const apiKey = String(47_100_000 + Math.floor(Math.random() * 99_999));

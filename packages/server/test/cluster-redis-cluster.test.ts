@@ -12,11 +12,21 @@ import { acrossTwoNodes, nodeKilledMidTraffic, storeOutage, untilSignalsCross } 
 
 const keys = new RedisKeys();
 
-/** The port of the master that holds `key`. */
+/** The port of the master that holds `key`, as the first server that answers tells. */
 async function masterOf(cluster: RedisClusterHandle, key: string): Promise<number> {
-  const first = cluster.nodes[0];
-  assert.ok(first);
-  const redis = new Redis(first.port, first.host, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  for (const server of [...cluster.nodes, ...cluster.replicas]) {
+    try {
+      return await masterBy(server, key);
+    } catch {
+      // stopped: ask the next one
+    }
+  }
+  throw new Error('no server of the cluster answers');
+}
+
+async function masterBy(server: { host: string; port: number }, key: string): Promise<number> {
+  const redis = new Redis(server.port, server.host, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => {});
   try {
     await redis.connect();
     const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', key));
@@ -67,4 +77,33 @@ test('on Redis Cluster, one master stopped: the cluster refuses every command, w
   await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready again', 20_000);
   await untilSignalsCross(bob, alice);
   assert.equal(alice.connection?.connectionId !== undefined && bob.connections.some((c) => c.connectionId === alice.connection?.connectionId), true, 'alice is still there for bob');
+});
+
+test('on Redis Cluster with replicas, the master holding the session fails over to its replica: members stay, signals cross again, a joiner sees everyone', async (t) => {
+  const d = await deploy(t, 2, undefined, { redisCluster: true, replicas: true, pickSession: awayFromNodeKeys });
+  const [one, two] = d.nodes as [ClusterNode, ClusterNode];
+  const cluster = d.redisCluster;
+  assert.ok(cluster);
+  const alice = await d.join(one.url, 'alice');
+  const bob = await d.join(two.url, 'bob');
+  const ids = [alice, bob].map((s) => s.connection?.connectionId);
+  const destroyed: string[] = [];
+  for (const s of [alice, bob]) {
+    s.on('connectionDestroyed', ({ connection }) => destroyed.push(`${s.connection?.data}<-${connection.data}`));
+  }
+  const sessionMaster = await masterOf(cluster, keys.members(d.sessionId));
+  const index = cluster.nodes.findIndex((node) => node.port === sessionMaster);
+  assert.ok(index >= 0);
+  await cluster.halt(index);
+  await untilSignalsCross(bob, alice);
+  await untilSignalsCross(alice, bob);
+  assert.equal(await masterOf(cluster, keys.members(d.sessionId)), cluster.replicas[index]?.port, 'its replica serves the session now');
+  await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready', 20_000);
+  assert.deepEqual([alice, bob].map((s) => s.connection?.connectionId), ids, 'same connections');
+  assert.deepEqual(destroyed, [], 'nobody was told anyone left');
+  const carol = await d.join(two.url, 'carol');
+  assert.deepEqual(carol.connections.map((c) => c.data).sort(), ['alice', 'bob', 'carol'], 'the promoted replica had the members');
+  const left = nextEvent(alice, 'connectionDestroyed');
+  bob.disconnect();
+  assert.deepEqual([(await left).connection.data, (await left).reason], ['bob', 'clientDisconnected'], 'a departure after the failover crosses nodes');
 });

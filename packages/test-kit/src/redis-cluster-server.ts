@@ -16,9 +16,14 @@ export interface RedisClusterHandle {
   readonly url: string;
   /** Every master, in slot order (the first holds slot 0). */
   readonly nodes: readonly { host: string; port: number; pid: number }[];
+  /** With `replicas`: one per master, in the same order (`replicas[i]` follows `nodes[i]`). */
+  readonly replicas: readonly { host: string; port: number; pid: number }[];
   /** Stops every server by its PID (SIGTERM, SIGKILL after 5 s) and removes their directories. */
   stop(): Promise<void>;
-  /** Stops master `index` (its slots become unavailable: the cluster refuses commands once it notices). */
+  /**
+   * Stops master `index` (without replicas its slots become unavailable: the cluster refuses commands
+   * once it notices; with them, its replica is promoted after the node timeout).
+   */
   halt(index: number): Promise<void>;
   /** Starts master `index` again after `halt`, on its port, with its cluster config but empty memory; waits until the cluster is ok. */
   start(index: number): Promise<void>;
@@ -33,7 +38,7 @@ const HOST = '127.0.0.1';
  * and waits (at most `readyWithinMs`, default 20 s) until every node reports `cluster_state:ok` and
  * knows all the others. On any failure the servers already started are stopped before it throws.
  */
-export async function startRedisCluster(options: { masters?: number; readyWithinMs?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster(options: { masters?: number; replicas?: boolean; readyWithinMs?: number } = {}): Promise<RedisClusterHandle> {
   const masters = options.masters ?? 3;
   if (!Number.isInteger(masters) || masters < 1 || masters > 16) {
     throw new RangeError(`masters must be an integer from 1 to 16 (got ${masters})`);
@@ -50,8 +55,9 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
   };
   try {
     // The bus port is chosen too (not the default port + 10000, which may be past 65535).
-    const ports = await distinctFreePorts(2 * masters);
-    const nodes = Array.from({ length: masters }, (_, i) => ({ port: ports[2 * i] as number, bus: ports[2 * i + 1] as number, dir: join(dir, `node-${i}`) }));
+    const servers = options.replicas ? 2 * masters : masters;
+    const ports = await distinctFreePorts(2 * servers);
+    const nodes = Array.from({ length: servers }, (_, i) => ({ port: ports[2 * i] as number, bus: ports[2 * i + 1] as number, dir: join(dir, `node-${i}`) }));
     const start = (i: number) => {
       const node = nodes[i] as (typeof nodes)[number];
       const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
@@ -70,7 +76,7 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
     if (failed) {
       throw failed.reason;
     }
-    for (const [i, node] of nodes.entries()) {
+    for (const [i, node] of nodes.slice(0, masters).entries()) {
       const first = Math.floor((i * SLOTS) / masters);
       const last = Math.floor(((i + 1) * SLOTS) / masters) - 1;
       await command(node.port, 'CLUSTER', 'ADDSLOTSRANGE', String(first), String(last));
@@ -80,9 +86,16 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
       await command(node.port, 'CLUSTER', 'MEET', HOST, String(nodes[0]?.port), String(nodes[0]?.bus));
     }
     await waitForClusterOk(nodes.map((node) => node.port), options.readyWithinMs ?? 20_000);
+    for (const [i, replica] of nodes.slice(masters).entries()) {
+      const master = nodes[i] as (typeof nodes)[number];
+      await command(replica.port, 'CLUSTER', 'REPLICATE', await command(master.port, 'CLUSTER', 'MYID'));
+    }
+    await waitForReplicas(nodes.slice(masters).map((node) => node.port), options.readyWithinMs ?? 20_000);
+    const view = (node: (typeof nodes)[number], i: number) => ({ host: HOST, port: node.port, get pid() { return children[i]?.pid ?? -1; } });
     return {
-      url: `redis+cluster://${nodes.map((node) => `${HOST}:${node.port}`).join(',')}`,
-      nodes: nodes.map((node, i) => ({ host: HOST, port: node.port, get pid() { return children[i]?.pid ?? -1; } })),
+      url: `redis+cluster://${nodes.slice(0, masters).map((node) => `${HOST}:${node.port}`).join(',')}`,
+      nodes: nodes.slice(0, masters).map(view),
+      replicas: nodes.slice(masters).map((node, i) => view(node, masters + i)),
       stop,
       async halt(index) {
         const child = children[index];
@@ -102,6 +115,19 @@ export async function startRedisCluster(options: { masters?: number; readyWithin
     await stop();
     throw err;
   }
+}
+
+/** Polls INFO replication on every replica until its link to its master is up; bounded. */
+async function waitForReplicas(ports: number[], withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const infos = await Promise.all(ports.map((port) => command(port, 'INFO', 'replication').catch(() => '')));
+    if (infos.every((info) => /master_link_status:up/.test(info))) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Redis Cluster replicas did not follow their masters within ${withinMs} ms`);
 }
 
 /** Polls CLUSTER INFO on every node until each says the cluster is ok and knows all nodes; bounded. */
