@@ -4,12 +4,12 @@
  * Prints added latency (p50/p99 per delivery), server CPU per delivery per node, and Redis work per
  * signal (from `INFO commandstats`). Goal: added p50/p99 ≤ 2 ms on loopback.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createSessionId } from '@vigil/protocol';
 import { startRedis } from '@vigil/test-kit';
+import { spawnChild as spawn, stopChild as stop, usageOf as usage } from './src/children.js';
 import { nextMessage, type ClientToParent, type ReceiversSettings, type SendResult, type ServerToParent, type UsageSample } from './src/ipc.js';
 
 const quick = process.argv.includes('--quick');
@@ -27,36 +27,6 @@ const ROUNDS = flag('rounds', quick ? 1 : 2);
 // One signal in flight by default: latency is then the path (node, Redis, other node), not a queue.
 const WINDOW = flag('window', 1);
 const GOAL_ADDED_MS = 2;
-
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function spawn(script: string, args: string[]): ChildProcess {
-  const child = fork(fileURLToPath(new URL(`./src/${script}`, import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function usage(node: ChildProcess): Promise<UsageSample> {
-  const reply = nextMessage<ServerToParent, 'usage'>(node, 'usage', 5_000, 'node usage');
-  node.send({ kind: 'usage?' });
-  return reply;
-}
 
 /** Commands Redis executed (those run inside scripts included), and script calls among them. */
 async function redisCalls(redis: Redis): Promise<{ executed: number; scripts: number }> {

@@ -3,11 +3,11 @@
  * (scenario B1 of performance-anchors.md). Prints server CPU µs per delivery and deliveries/s as
  * ratios; absolute numbers vary ±15–30 % run to run on a shared VM, ratios much less.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { USAGE, parseBenchArgs, type BenchConfig } from './src/args.js';
-import { nextMessage, type ClientToParent, type ReceiversSettings, type ServerToParent, type UsageSample } from './src/ipc.js';
+import { spawnChild as spawn, stopChild as stop, usageOf as sampleUsage } from './src/children.js';
+import { nextMessage, type ClientToParent, type ReceiversSettings, type ServerToParent } from './src/ipc.js';
 import { derive, median, problems, table, type Measurement } from './src/report.js';
 
 const GOAL_CPU_RATIO = 1.3;
@@ -16,48 +16,6 @@ const SYSTEMS = [
   { name: 'vigil', script: 'vigil-server-proc.js' },
 ] as const;
 type SystemName = (typeof SYSTEMS)[number]['name'];
-
-const children = new Set<ChildProcess>();
-// Whatever happens (error, Ctrl-C), no child outlives the run.
-process.on('exit', () => {
-  for (const child of children) child.kill();
-});
-process.on('SIGINT', () => process.exit(130));
-
-function spawn(script: string, args: string[] = []): ChildProcess {
-  const child = fork(fileURLToPath(new URL(`./src/${script}`, import.meta.url)), args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** Stops a child and waits until it is gone, so it cannot compete with the next measurement. */
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = (ms: number): Promise<boolean> =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve(true)
-      : new Promise((resolve) => {
-          const timer = setTimeout(() => resolve(false), ms);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve(true);
-          });
-        });
-  child.kill();
-  if (!(await exited(5_000))) {
-    child.kill('SIGKILL');
-    await exited(2_000);
-  }
-}
-
-async function sampleUsage(server: ChildProcess): Promise<UsageSample> {
-  const reply = nextMessage<ServerToParent, 'usage'>(server, 'usage', 5_000, 'server usage');
-  server.send({ kind: 'usage?' });
-  return reply;
-}
 
 async function measure(system: (typeof SYSTEMS)[number], round: number, config: BenchConfig): Promise<Measurement> {
   const server = spawn(system.script);
