@@ -34,7 +34,7 @@ async function killSubscribers(ports: number[], ms: number): Promise<number> {
   }
 }
 
-async function departureWhileNotListening(d: Deployment, ports: number[], killMs: number): Promise<void> {
+async function departureWhileNotListening(d: Deployment, ports: number[], killMs: number): Promise<ClusterNode> {
   const [one, two] = d.nodes as [ClusterNode, ClusterNode];
   const alice = await d.join(one.url, 'alice');
   const bob = await d.join(two.url, 'bob');
@@ -52,6 +52,13 @@ async function departureWhileNotListening(d: Deployment, ports: number[], killMs
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second delivery would show
   assert.deepEqual(destroyed, ['alice:clientDisconnected'], 'once, with her reason');
   assert.deepEqual(bob.connections.map((c) => c.data), ['bob'], 'no ghost');
+  assert.ok((await metric(two, 'vigil_cluster_departures_caught_up')) >= 1, 'counted in /metrics');
+  return two;
+}
+
+async function metric(node: ClusterNode, name: string): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
 
 test('a node whose subscriber link is killed while a member elsewhere leaves catches up: its members are told once', async (t) => {
@@ -62,5 +69,6 @@ test('a node whose subscriber link is killed while a member elsewhere leaves cat
 test('on Redis Cluster, the same, noticed by the node\'s probe: ioredis moves the subscription without a word', async (t) => {
   const d = await deploy(t, 2, undefined, { redisCluster: true });
   assert.ok(d.redisCluster);
-  await departureWhileNotListening(d, d.redisCluster.nodes.map((node) => node.port), 3_000);
+  const two = await departureWhileNotListening(d, d.redisCluster.nodes.map((node) => node.port), 3_000);
+  assert.ok((await metric(two, 'vigil_cluster_frames_lost')) >= 1, 'the probe noticed, and /metrics says so');
 });

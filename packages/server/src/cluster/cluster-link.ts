@@ -18,6 +18,10 @@ export interface ClusterStats {
   reaped: number;
   handoffsIn: number;
   handoffsOut: number;
+  /** Times this node found that frames published for it had not arrived (its probe), since start. */
+  framesLost: number;
+  /** Departures it delivered late from the session log after such a loss or an outage, since start. */
+  departuresCaughtUp: number;
 }
 
 /**

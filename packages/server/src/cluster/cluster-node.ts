@@ -59,6 +59,8 @@ export class ClusterNode implements ClusterLink {
   #wasDown = false;
   readonly #backlog: OutageBacklog;
   readonly #probe: LinkProbe;
+  #framesLost = 0;
+  #caughtUp = 0;
   #resyncing = false;
   #resyncAgain = false;
   readonly #homes: MediaHomes;
@@ -96,9 +98,13 @@ export class ClusterNode implements ClusterLink {
       nodeId,
       intervalMs: probeMs,
       timeoutMs: Math.max(5_000, 3 * probeMs), // lenient: a busy event loop delays probes too
-      onLost: () => this.#down('probe', new Error('frames published for this node stopped arriving')),
+      onLost: () => {
+        this.#framesLost += 1;
+        this.#down('probe', new Error('frames published for this node stopped arriving'));
+      },
       onBack: () => this.#up('probe'),
       onGap: () => {
+        this.#framesLost += 1;
         this.#log.warn('cluster: frames published for this node were lost for a moment; catching up');
         this.#wasDown = true;
         this.#up('probe');
@@ -147,7 +153,7 @@ export class ClusterNode implements ClusterLink {
   }
 
   stats(): ClusterStats {
-    return { redisLatencyMs: this.#lease.latencyMs, orphaned: this.#lease.orphaned, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out };
+    return { redisLatencyMs: this.#lease.latencyMs, orphaned: this.#lease.orphaned, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out, framesLost: this.#framesLost, departuresCaughtUp: this.#caughtUp };
   }
 
   async hold(sessionId: string): Promise<void> {
@@ -526,6 +532,7 @@ export class ClusterNode implements ClusterLink {
       return;
     }
     for (const { frame, ended } of missedEnds(await this.#command(() => this.store.recentFrames(sessionId, CATCH_UP_FRAMES)), gone)) {
+      this.#caughtUp += 1;
       this.#log.info('cluster: delivering a departure missed while not listening', { session: sessionId, ended });
       this.#received(sessionId, frame);
     }
