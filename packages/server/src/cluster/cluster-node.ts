@@ -12,7 +12,7 @@ import { LinkProbe } from './link-probe.js';
 import { CATCH_UP_FRAMES, missedEnds } from './missed-departures.js';
 import { OutageBacklog } from './outage-backlog.js';
 import { RemoteMembers, type MemberRecord } from './remote-members.js';
-import { RemoteStreams } from './remote-streams.js';
+import { RemoteStreams, type StreamRecord } from './remote-streams.js';
 import type { FrameOrigin, LogEntry, SessionStore } from './session-store.js';
 
 export interface ClusterNodeOptions {
@@ -23,6 +23,8 @@ export interface ClusterNodeOptions {
   log: Logger;
 }
 
+const DEFAULT_LEASE_MS = 10_000;
+const DEFAULT_GRACE_MS = { network: 60_000, suspend: 180_000 };
 
 interface HeldSession {
   holds: number;
@@ -72,13 +74,13 @@ export class ClusterNode implements ClusterLink {
     this.nodeId = nodeId;
     this.store = store;
     this.#log = options.log;
-    const grace = options.graceMs ?? { network: 60_000, suspend: 180_000 };
-    this.#homes = new MediaHomes({ store, nodeId: this.nodeId, run: (command) => this.#command(command) });
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#homes = new MediaHomes({ store, nodeId: this.nodeId, run: (command) => this.#command(command), alive: (node) => this.nodeAlive(node) });
     this.#lease = new NodeLease({
       store,
       nodeId: this.nodeId,
-      leaseMs: options.leaseMs ?? 10_000,
-      graceMs: grace,
+      leaseMs,
+      graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
       log: options.log,
       onLost: () => {
         this.#wasDown = true;
@@ -92,7 +94,7 @@ export class ClusterNode implements ClusterLink {
       peers: (sessionId) => this.members(sessionId).nodes().size,
       listening: (sessionId) => this.#sessions.has(sessionId),
     });
-    const probeMs = Math.min(1_000, Math.max(100, Math.floor((options.leaseMs ?? 10_000) / 3)));
+    const probeMs = Math.min(1_000, Math.max(100, Math.floor(leaseMs / 3)));
     this.#probe = new LinkProbe({
       store,
       nodeId,
@@ -137,8 +139,8 @@ export class ClusterNode implements ClusterLink {
 
   /** How long a session's log must be kept: past the longest grace of a member orphaned at its node's lease expiry. */
   static logTtlMs(options: Pick<ClusterNodeOptions, 'graceMs' | 'leaseMs'>): number {
-    const grace = options.graceMs ?? { network: 60_000, suspend: 180_000 };
-    return Math.max(grace.network, grace.suspend) + (options.leaseMs ?? 10_000) + 60_000;
+    const grace = options.graceMs ?? DEFAULT_GRACE_MS;
+    return Math.max(grace.network, grace.suspend) + (options.leaseMs ?? DEFAULT_LEASE_MS) + 60_000;
   }
 
   /** The store answers, so did it at the last lease renewal, and this node hears what is published. */
@@ -204,7 +206,7 @@ export class ClusterNode implements ClusterLink {
   }
 
   streamChanged(sessionId: string, stream: StreamInfo | string, bytes: Buffer): void {
-    const frame = encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: bytes.toString() });
+    const frame = this.#streamFrame(bytes);
     if (typeof stream !== 'string') {
       this.#send(this.store.putStream(sessionId, { node: this.nodeId, info: stream }, frame), 'streamChanged');
       return;
@@ -319,7 +321,7 @@ export class ClusterNode implements ClusterLink {
   }
 
   async liveStreams(sessionId: string): Promise<StreamInfo[] | undefined> {
-    const [members, streams] = await Promise.all([this.loadMembers(sessionId), this.#command(() => this.store.streams(sessionId))]);
+    const { members, streams } = await this.#snapshot(sessionId);
     if (members.size === 0) {
       return undefined;
     }
@@ -383,9 +385,15 @@ export class ClusterNode implements ClusterLink {
   async #open(sessionId: string, members: RemoteMembers, streams: RemoteStreams): Promise<void> {
     // Subscribe first, then read the members: nothing published in between is missed.
     await this.#command(() => this.store.subscribe(sessionId));
-    const [memberRecords, streamRecords] = await Promise.all([this.loadMembers(sessionId), this.#command(() => this.store.streams(sessionId))]);
-    members.applySnapshot(memberRecords.values());
-    streams.applySnapshot(streamRecords, (id) => members.has(id));
+    const snapshot = await this.#snapshot(sessionId);
+    members.applySnapshot(snapshot.members.values());
+    streams.applySnapshot(snapshot.streams, (id) => members.has(id));
+  }
+
+  /** The session's member and stream records, read at once. */
+  async #snapshot(sessionId: string): Promise<{ members: Map<string, MemberRecord>; streams: StreamRecord[] }> {
+    const [members, streams] = await Promise.all([this.loadMembers(sessionId), this.#command(() => this.store.streams(sessionId))]);
+    return { members, streams };
   }
 
   #record(member: LocalMember): MemberRecord {
@@ -394,6 +402,10 @@ export class ClusterNode implements ClusterLink {
 
   #memberFrame(bytes: Buffer): string {
     return encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: true, payload: bytes.toString() });
+  }
+
+  #streamFrame(bytes: Buffer): string {
+    return encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: bytes.toString() });
   }
 
   #send(pending: Promise<unknown>, what: string): void {
@@ -499,23 +511,22 @@ export class ClusterNode implements ClusterLink {
     for (const { sessionId, connectionId, node } of lost) {
       this.#yield(sessionId, connectionId, node);
     }
-    const streams = [...this.localStreams()].flatMap(({ sessionId, info }) => {
-      const created = encodeMessage({ type: 'streamCreated', stream: info }).toString();
-      const frame = encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: created });
-      return [this.store.putStream(sessionId, { node: this.nodeId, info }), this.store.publish(sessionId, frame)];
-    });
+    const streams = [...this.localStreams()].flatMap(({ sessionId, info }) => [
+      this.store.putStream(sessionId, { node: this.nodeId, info }),
+      this.store.publish(sessionId, this.#streamFrame(encodeMessage({ type: 'streamCreated', stream: info }))),
+    ]);
     await Promise.all(streams);
     await this.#lease.renew();
     await this.#backlog.flush();
-    // Additions only: departures elsewhere arrive as frames (kept by their node while the store was away),
-    // so a node that has not re-asserted its members yet is not mistaken for gone.
+    // The snapshot only adds: a node that has not re-asserted its members yet must not be mistaken for
+    // gone. Departures come as frames (kept by their node while the store was away), or from the log.
     for (const [sessionId, held] of this.#sessions) {
       const before = new Map(held.members.list().map((info) => [info.id, info]));
-      const [memberRecords, streamRecords] = await Promise.all([this.loadMembers(sessionId), this.#command(() => this.store.streams(sessionId))]);
-      held.members.applySnapshot(memberRecords.values());
-      const added = held.streams.applySnapshot(streamRecords, (id) => held.members.has(id));
+      const snapshot = await this.#snapshot(sessionId);
+      held.members.applySnapshot(snapshot.members.values());
+      const added = held.streams.applySnapshot(snapshot.streams, (id) => held.members.has(id));
       this.onResync(sessionId, before, added.map((record) => record.info));
-      await this.#catchUpDepartures(sessionId, held, new Set(memberRecords.keys()), new Set(streamRecords.map((record) => record.info.id)));
+      await this.#catchUpDepartures(sessionId, held, new Set(snapshot.members.keys()), new Set(snapshot.streams.map((record) => record.info.id)));
     }
   }
 

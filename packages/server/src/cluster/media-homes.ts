@@ -11,13 +11,16 @@ export class MediaHomes {
   readonly #nodeId: string;
   /** Runs a command, turning an unreachable Redis into `STORE_UNAVAILABLE`. */
   readonly #run: <T>(command: () => Promise<T>) => Promise<T>;
+  /** Whether a node's lease is still running. */
+  readonly #alive: (node: string) => Promise<boolean>;
   /** Sessions this node serves. */
   readonly #mine = new Set<string>();
 
-  constructor(deps: { store: SessionStore; nodeId: string; run: <T>(command: () => Promise<T>) => Promise<T> }) {
+  constructor(deps: { store: SessionStore; nodeId: string; run: <T>(command: () => Promise<T>) => Promise<T>; alive: (node: string) => Promise<boolean> }) {
     this.#store = deps.store;
     this.#nodeId = deps.nodeId;
     this.#run = deps.run;
+    this.#alive = deps.alive;
   }
 
   async homeOf(sessionId: string): Promise<{ node: string; url: string } | undefined> {
@@ -59,11 +62,6 @@ export class MediaHomes {
       .home(sessionId)
       .then((current) => (current !== undefined && parseHome(current)?.node === this.#nodeId ? this.#store.replaceHome(sessionId, current, undefined) : undefined))
       .catch(() => {}); // a stale home is taken over once this node's lease is gone
-  }
-
-  async #alive(node: string): Promise<boolean> {
-    const expiry = await this.#run(() => this.#store.leaseOf(node));
-    return expiry !== undefined && expiry > Date.now();
   }
 
   /** The node stops: its sessions may be served elsewhere at once. */

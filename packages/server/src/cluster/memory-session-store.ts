@@ -1,7 +1,7 @@
 import { decodeBusFrame } from './bus-frame.js';
 import { parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { parseStreamRecord, type StreamRecord } from './remote-streams.js';
-import { orphanEntry, survivorFrame, type FrameOrigin, type LogEntry, type MemberWriteAnswer, type SessionStore } from './session-store.js';
+import { orphanEntry, parseOrphanEntry, survivorFrame, type FrameOrigin, type LogEntry, type MemberWriteAnswer, type SessionStore } from './session-store.js';
 
 interface Logged {
   seq: number;
@@ -99,15 +99,11 @@ export class MemorySessionState {
   }
 
   #drain(): void {
-    // Bounded: what is published while draining waits for the next turn.
+    // Bounded: what is published while draining waits for the next turn (`publish` schedules it).
     const batch = this.#queue.splice(0, this.#queue.length);
     this.#draining = false;
     for (const { store, sessionId, frame } of batch) {
       store.deliver(sessionId, frame);
-    }
-    if (this.#queue.length > 0 && !this.#draining) {
-      this.#draining = true;
-      setImmediate(() => this.#drain());
     }
   }
 
@@ -289,12 +285,7 @@ export class MemorySessionStore implements SessionStore {
 
   dueOrphans(now: number, limit: number): Promise<{ sessionId: string; connectionId: string }[]> {
     const due = [...this.#state.orphans].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, limit);
-    return Promise.resolve(
-      due.map(([entry]) => {
-        const [sessionId = '', connectionId = ''] = entry.split(' ');
-        return { sessionId, connectionId };
-      }),
-    );
+    return Promise.resolve(due.map(([entry]) => parseOrphanEntry(entry)));
   }
 
   unscheduleOrphan(sessionId: string, connectionId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { RedisKeys } from './redis-keys.js';
 import { parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { parseStreamRecord, type StreamRecord } from './remote-streams.js';
 import { ALL_SCRIPTS, ADD_MEMBER, CLAIM, END_ORPHAN, FORGET_NODE, LOG_FRAME, MEMBER_WRITE, ORPHAN, PUBLISH, READ_HISTORY, REASSERT, REPLACE_IF, STREAM_WRITE } from './redis-session-scripts.js';
-import { orphanEntry, type FrameOrigin, type LogEntry, type MemberWriteAnswer, type SessionStore } from './session-store.js';
+import { orphanEntry, parseOrphanEntry, type FrameOrigin, type LogEntry, type MemberWriteAnswer, type SessionStore } from './session-store.js';
 import type { RedisClient } from '../push/redis-script.js';
 
 export interface RedisSessionStoreOptions {
@@ -108,8 +108,12 @@ export class RedisSessionStore implements SessionStore {
    * after commands issued later, which would reorder a session's frames.
    */
   async #loadScripts(): Promise<void> {
-    const servers = this.#cmd instanceof Cluster ? this.#cmd.nodes('master') : [this.#cmd];
-    await Promise.all(servers.map((server) => this.#loadOn(server)));
+    await Promise.all(this.#servers('master').map((server) => this.#loadOn(server)));
+  }
+
+  /** The servers behind the command link: the Cluster's (masters, or all), or the one server. */
+  #servers(role: 'master' | 'all'): RedisClient[] {
+    return this.#cmd instanceof Cluster ? this.#cmd.nodes(role) : [this.#cmd];
   }
 
   async #loadOn(server: RedisClient): Promise<void> {
@@ -134,8 +138,7 @@ export class RedisSessionStore implements SessionStore {
 
   async subscribers(sessionId: string): Promise<number> {
     // On Redis Cluster each server counts only the links subscribed through it.
-    const servers = this.#cmd instanceof Cluster ? this.#cmd.nodes('all') : [this.#cmd];
-    const counts = await Promise.all(servers.map(async (server) => Number(((await server.pubsub('NUMSUB', this.keys.channel(sessionId))) as [string, number])[1])));
+    const counts = await Promise.all(this.#servers('all').map(async (server) => Number(((await server.pubsub('NUMSUB', this.keys.channel(sessionId))) as [string, number])[1])));
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
@@ -200,8 +203,8 @@ export class RedisSessionStore implements SessionStore {
   async orphanMember(sessionId: string, connectionId: string, node: string, record: MemberRecord, graceEndsAt: number, now: number, head: string, payload: string): Promise<boolean> {
     const k = this.keys;
     // The lease and the orphans list are node keys, in another slot than the session's on Redis Cluster,
-    // so they cannot be in the session's script. A node that renews right after this check had stalled
-    // past its lease: it notices and asserts its members again (`node-lease.ts`).
+    // so they cannot be in the session's script. A node that renews right after this check had, by its
+    // own clock, stalled past its lease: it asserts its members again (`node-lease.ts`).
     const lease = await this.leaseOf(node);
     if (lease !== undefined && lease > now) {
       return false;
@@ -225,10 +228,7 @@ export class RedisSessionStore implements SessionStore {
 
   async dueOrphans(now: number, limit: number): Promise<{ sessionId: string; connectionId: string }[]> {
     const entries = await this.#cmd.zrangebyscore(this.keys.orphans, '-inf', now, 'LIMIT', 0, limit);
-    return entries.map((entry) => {
-      const [sessionId = '', connectionId = ''] = entry.split(' ');
-      return { sessionId, connectionId };
-    });
+    return entries.map(parseOrphanEntry);
   }
 
   async unscheduleOrphan(sessionId: string, connectionId: string): Promise<void> {
@@ -237,10 +237,7 @@ export class RedisSessionStore implements SessionStore {
 
   async recentFrames(sessionId: string, limit: number): Promise<string[]> {
     const raw = (await this.#cmd.xrevrange(this.keys.log(sessionId), '+', '-', 'COUNT', limit)) as [string, string[]][];
-    return raw.reverse().flatMap(([, fields]) => {
-      const at = fields.indexOf('b');
-      return at >= 0 && at % 2 === 0 && fields[at + 1] !== undefined ? [fields[at + 1] as string] : [];
-    });
+    return raw.reverse().flatMap(([, fields]) => entryFields(fields).get('b') ?? []);
   }
 
   async history(sessionId: string, connectionId: string): Promise<{ record: MemberRecord; entries: LogEntry[] } | undefined> {
@@ -252,10 +249,7 @@ export class RedisSessionStore implements SessionStore {
     }
     const entries: LogEntry[] = [];
     for (const [, fields] of raw) {
-      const values = new Map<string, string>();
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        values.set(fields[i] as string, fields[i + 1] as string);
-      }
+      const values = entryFields(fields);
       const frame = decodeBusFrame(values.get('b') ?? '');
       if (frame) {
         const sender = values.get('s');
@@ -329,4 +323,13 @@ export class RedisSessionStore implements SessionStore {
     }
     return (await REPLACE_IF.run(this.#cmd, [key], [expected, next ?? ''])) === 1;
   }
+}
+
+/** A log entry's fields (`[name, value, …]` as XRANGE returns them) by name. */
+function entryFields(fields: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    values.set(fields[i] as string, fields[i + 1] as string);
+  }
+  return values;
 }

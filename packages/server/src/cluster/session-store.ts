@@ -129,3 +129,8 @@ export function survivorFrame(head: string, deadNode: string, n: number, payload
 export function orphanEntry(sessionId: string, connectionId: string): string {
   return `${sessionId} ${connectionId}`;
 }
+
+export function parseOrphanEntry(entry: string): { sessionId: string; connectionId: string } {
+  const [sessionId = '', connectionId = ''] = entry.split(' ');
+  return { sessionId, connectionId };
+}
