@@ -39,6 +39,7 @@ import { attachNewConnection, attachResumedConnection, closeForReason } from './
 import { authenticateUpgrade, claimDeparted, refuseUpgrade } from './ws/upgrade.js';
 import { resolveTimers } from './timers-config.js';
 import { ClusterNode } from './cluster/cluster-node.js';
+import { redactRedisUrl } from './cluster/redis-address.js';
 import { redisDeployment, type DeploymentStores, type NodeSettings, type RedisDeploymentOptions } from './cluster/deployment.js';
 import { Handoff } from './cluster/handoff.js';
 import { forwardToSessionNode } from './cluster/rest-forwarding.js';
@@ -434,7 +435,7 @@ async function startClusterNode(shared: DeploymentStores, options: { nodeId: str
   try {
     return await ClusterNode.start(shared.sessions, { ...options, ...(shared.leaseMs === undefined ? {} : { leaseMs: shared.leaseMs }) });
   } catch (err) {
-    const where = redis === undefined ? 'the deployment\'s store' : `Redis at ${redactUrl(typeof redis === 'string' ? redis : redis.url)}`;
+    const where = redis === undefined ? 'the deployment\'s store' : `Redis at ${redactRedisUrl(typeof redis === 'string' ? redis : redis.url)}`;
     throw new Error(`${where} did not answer: ${(err as Error).message}`);
   }
 }
@@ -445,8 +446,4 @@ async function startClusterNode(shared: DeploymentStores, options: { nodeId: str
  */
 function sharedPushStores(shared: DeploymentStores, push: PushOptions): PushOptions {
   return { ...push, store: push.store ?? shared.pushRegistrations, heldStore: push.heldStore ?? shared.heldMessages };
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -27,7 +27,7 @@ export type { DeploymentStores, RedisDeploymentOptions } from './cluster/deploym
 export type { SessionStore } from './cluster/session-store.js';
 export { MemorySessionState, MemorySessionStore } from './cluster/memory-session-store.js';
 export { RedisSessionStore } from './cluster/redis-session-store.js';
-export { redisOptionsFor } from './cluster/redis-address.js';
+export { redactRedisUrl, redisOptionsFor } from './cluster/redis-address.js';
 export type { PushOptions, ApnsOptions, FcmOptions, FcmServiceAccount, WebPushOptions } from './push/push-options.js';
 export type { PushRegistration, PushNotice, AlertText } from './push/types.js';
 export type { RetryPolicy } from './push/retry.js';

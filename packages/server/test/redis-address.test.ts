@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redisOptionsFor } from '../src/cluster/redis-address.js';
+import { redactRedisUrl, redisOptionsFor } from '../src/cluster/redis-address.js';
 
 // `--redis` / `VIGIL_REDIS_URL`: one server, the master a Sentinel names, or a Redis Cluster.
 
@@ -47,4 +47,10 @@ test('redis+cluster URLs: start nodes (IPv6 in brackets) and a password, as iore
     assert.throws(() => redisOptionsFor(url), /expected redis:\/\/.*redis\+cluster:\/\/|redis\+cluster: ".*" is not host:port/, url);
   }
   assert.throws(() => redisOptionsFor('nope'), /redis\+sentinel:\/\/host:port\[,host:port\]\/master-name or redis\+cluster:\/\/host:port\[,host:port\]/, 'the error lists every accepted form');
+});
+
+test('redis URLs as logs show them: no password, neither the master\'s nor the Sentinels\'', () => {
+  assert.equal(redactRedisUrl('redis://user:pw@h:6379/0'), 'redis://***@h:6379/0');
+  assert.equal(redactRedisUrl('redis+sentinel://master-pw@h:26379/main?sentinelPassword=s%26p'), 'redis+sentinel://***@h:26379/main?sentinelPassword=***');
+  assert.equal(redactRedisUrl('redis+cluster://h:7000,h:7001'), 'redis+cluster://h:7000,h:7001');
 });

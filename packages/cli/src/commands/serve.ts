@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isBaseUrl } from '@vigil/protocol';
-import { createConsoleLogger, createServer, LogLevels, redisOptionsFor, type LogLevel, type VigilServer } from '@vigil/server';
+import { createConsoleLogger, createServer, LogLevels, redactRedisUrl, redisOptionsFor, type LogLevel, type VigilServer } from '@vigil/server';
 import { resolveCredentials } from '../credentials.js';
 import { createDemoHandler } from '../demo-routes.js';
 import { describePush, loadPushConfig } from '../push-config.js';
@@ -136,7 +136,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<VigilServ
       values['no-demo'] ? '  Demo:       disabled' : `  Demo:       ${server.url}/?session=demo`,
       `  Client SDK: ${server.url}/vigil-client.js`,
       `  Push:       ${describePush(push)}`,
-      `  State:      ${redis ? `shared through ${redactRedis(redis.url)} (node ${server.nodeId ?? '?'})` : 'in this process'}`,
+      `  State:      ${redis ? `shared through ${redactRedisUrl(redis.url)} (node ${server.nodeId ?? '?'})` : 'in this process'}`,
       `  OpenTok SDK: new OpenTok('${credentials.apiKey}', '<secret>', '${server.url}')`,
       '',
     ].join('\n'),
@@ -148,7 +148,7 @@ function parseRedisFlags(url: string, prefix: string | undefined, leaseText: str
   try {
     redisOptionsFor(url);
   } catch (err) {
-    throw new UsageError(`--redis: ${(err as Error).message} (got ${redactRedis(url)})`);
+    throw new UsageError(`--redis: ${(err as Error).message} (got ${redactRedisUrl(url)})`);
   }
   const options: { url: string; prefix?: string; leaseMs?: number } = { url };
   if (prefix !== undefined) {
@@ -167,9 +167,6 @@ function parseRedisFlags(url: string, prefix: string | undefined, leaseText: str
   return options;
 }
 
-function redactRedis(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
 
 /**
  * Stops on SIGTERM / SIGINT: clients are told `serverShutdown` and the process exits by the deadline.

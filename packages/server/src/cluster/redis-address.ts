@@ -70,3 +70,8 @@ function hostPorts(scheme: string, hosts: string): { host: string; port: number 
     return { host: (hostPort[1] ?? hostPort[2]) as string, port };
   });
 }
+
+/** The URL as logs and errors may show it: the password before `@` and a `sentinelPassword` replaced by `***`. */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@').replace(/([?&]sentinelPassword=)[^&#]*/, '$1***');
+}
