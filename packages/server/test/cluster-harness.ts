@@ -46,11 +46,9 @@ export async function deploy(
   const apiKey = String(47_100_000 + Math.floor(Math.random() * 99_999));
   const apiSecret = randomId(40);
   const nodes: ClusterNode[] = [];
-  const sessions: Session[] = [];
+  let clients: SessionClients | undefined;
   t.after(async () => {
-    for (const session of sessions) {
-      session.disconnect();
-    }
+    clients?.disconnectAll();
     await Promise.all(nodes.map((node) => node.kill()));
     await redis.stop();
   });
@@ -62,14 +60,20 @@ export async function deploy(
     assert.ok(tries < 100, 'no session id suits the test');
     sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
   }
+  clients = sessionClients({ apiKey, apiSecret, sessionId });
+  return { redis, redisUrl, ...(cluster ? { redisCluster: cluster } : {}), nodes, apiKey, apiSecret, sessionId, ...clients };
+}
+
+export interface SessionClients extends Pick<Deployment, 'join' | 'session' | 'token'> {
+  /** Disconnects every session made here (a test's teardown, before its nodes stop). */
+  disconnectAll(): void;
+}
+
+/** Client sessions of one project, joined through any node; `sessionId` is the one they join by default. */
+export function sessionClients(credentials: { apiKey: string; apiSecret: string; sessionId: string }): SessionClients {
+  const { apiKey, apiSecret, sessionId } = credentials;
+  const sessions: Session[] = [];
   return {
-    redis,
-    redisUrl,
-    ...(cluster ? { redisCluster: cluster } : {}),
-    nodes,
-    apiKey,
-    apiSecret,
-    sessionId,
     session(url, id = sessionId) {
       const session = initSession(apiKey, id, { url, WebSocket });
       sessions.push(session);
@@ -81,6 +85,11 @@ export async function deploy(
       sessions.push(session);
       await session.connect(mintClientToken({ apiKey, apiSecret, sessionId, data }));
       return session;
+    },
+    disconnectAll() {
+      for (const session of sessions) {
+        session.disconnect();
+      }
     },
   };
 }

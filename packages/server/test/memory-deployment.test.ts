@@ -1,10 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebSocket } from 'ws';
-import { initSession, type Session } from '@vigil/client';
 import { createSessionId, randomId } from '@vigil/protocol';
-import { createConsoleLogger, createServer, mintClientToken, MemoryDeployment, silentLogger, type VigilServer } from '@vigil/server';
+import { createServer, MemoryDeployment, silentLogger, type VigilServer } from '@vigil/server';
 import { nextEvent, TcpBalancer } from '@vigil/test-kit';
+import { sessionClients } from './cluster-harness.js';
 import { acrossTwoNodes, resumeOnAnotherNode, type Nodes } from './cluster-scenarios.js';
 
 // Nodes in one process on a `MemoryDeployment` behave as nodes on Redis do: the same scenarios as
@@ -16,27 +15,15 @@ async function deployInProcess(t: TestContext, count: number): Promise<Nodes & {
   const apiSecret = randomId(40);
   const sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
   const servers: VigilServer[] = [];
-  const sessions: Session[] = [];
+  const clients = sessionClients({ apiKey, apiSecret, sessionId });
   t.after(async () => {
-    for (const session of sessions) {
-      session.disconnect();
-    }
+    clients.disconnectAll();
     await Promise.all(servers.map((server) => server.close()));
   });
   for (let i = 0; i < count; i += 1) {
-    servers.push(await createServer({ apiKey, apiSecret, port: 0, logger: process.env['DEBUG_NODES'] ? createConsoleLogger('debug') : silentLogger, deployment: shared.node() }));
+    servers.push(await createServer({ apiKey, apiSecret, port: 0, logger: silentLogger, deployment: shared.node() }));
   }
-  return {
-    servers,
-    nodes: servers.map((server) => ({ url: server.url })),
-    async join(url, data, options = {}) {
-      const token = () => mintClientToken({ apiKey, apiSecret, sessionId, data });
-      const session = initSession(apiKey, sessionId, { url, WebSocket, ...(options.tokenProvider ? { tokenProvider: options.tokenProvider } : { tokenProvider: token }) });
-      sessions.push(session);
-      await session.connect(token());
-      return session;
-    },
-  };
+  return { servers, nodes: servers.map((server) => ({ url: server.url })), join: clients.join };
 }
 
 test('in one process on a memory deployment, two nodes, one session: presence both ways, signals in per-sender order exactly once, targeted across nodes', async (t) => {
