@@ -34,15 +34,22 @@ async function killSubscribers(ports: number[], ms: number): Promise<number> {
   }
 }
 
-async function departureWhileNotListening(d: Deployment, ports: number[], killMs: number): Promise<ClusterNode> {
+/**
+ * One member leaves while every subscriber link is being killed; the other node's member must be told
+ * once, with her reason, and keep no ghost. Returns whether the departure was really missed (delivered
+ * from the log): a frame can still slip through the moment a link is back, when it is delivered live.
+ */
+async function departureWhileNotListening(d: Deployment, ports: number[], killMs: number, round: number): Promise<boolean> {
   const [one, two] = d.nodes as [ClusterNode, ClusterNode];
-  const alice = await d.join(one.url, 'alice');
-  const bob = await d.join(two.url, 'bob');
+  const caughtUp = await metric(two, 'vigil_cluster_departures_caught_up');
+  const alice = await d.join(one.url, `alice${round}`);
+  const bob = await d.join(two.url, `bob${round}`);
   const aliceId = idOf(alice);
   await waitUntil(() => bob.connections.some((c) => c.connectionId === aliceId), 'bob knows alice');
   const destroyed: string[] = [];
+  // Earlier rounds' bobs stay (on bob's own node: nothing to miss); earlier alices left before he joined.
   bob.on('connectionDestroyed', ({ connection, reason }) => destroyed.push(`${connection.data}:${reason}`));
-  const seen = nextEvent(bob, 'connectionDestroyed', { timeoutMs: 20_000 });
+  const seen = nextEvent(bob, 'connectionDestroyed', { timeoutMs: 20_000, where: ({ connection }) => connection.connectionId === aliceId });
   const killing = killSubscribers(ports, killMs);
   await new Promise((resolve) => setTimeout(resolve, 300));
   alice.disconnect();
@@ -50,10 +57,23 @@ async function departureWhileNotListening(d: Deployment, ports: number[], killMs
   assert.equal((await seen).connection.connectionId, aliceId, 'bob is told alice left');
   await bob.signal({ type: 'settle', data: '' });
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second delivery would show
-  assert.deepEqual(destroyed, ['alice:clientDisconnected'], 'once, with her reason');
-  assert.deepEqual(bob.connections.map((c) => c.data), ['bob'], 'no ghost');
-  assert.ok((await metric(two, 'vigil_cluster_departures_caught_up')) >= 1, 'counted in /metrics');
-  return two;
+  assert.deepEqual(destroyed, [`alice${round}:clientDisconnected`], 'once, with her reason');
+  assert.deepEqual(bob.connections.filter((c) => c.data.startsWith('alice')), [], 'no ghost');
+  return (await metric(two, 'vigil_cluster_departures_caught_up')) > caughtUp;
+}
+
+/**
+ * Runs the scenario until the departure was really missed (3 rounds at most): a round where it slipped
+ * through proves nothing about the catch-up, and a broken catch-up fails the first round that misses.
+ */
+async function untilMissed(d: Deployment, ports: number[], killMs: number): Promise<ClusterNode> {
+  for (let round = 1; round <= 3; round += 1) {
+    if (await departureWhileNotListening(d, ports, killMs, round)) {
+      return d.nodes[1] as ClusterNode;
+    }
+    console.log(`# round ${round}: the departure slipped through live; again`);
+  }
+  assert.fail('in 3 rounds the departure was never missed (the catch-up is not exercised; /metrics counts none)');
 }
 
 async function metric(node: ClusterNode, name: string): Promise<number> {
@@ -63,12 +83,12 @@ async function metric(node: ClusterNode, name: string): Promise<number> {
 
 test('a node whose subscriber link is killed while a member elsewhere leaves catches up: its members are told once', async (t) => {
   const d = await deploy(t, 2);
-  await departureWhileNotListening(d, [d.redis.port], 1_500);
+  await untilMissed(d, [d.redis.port], 1_500);
 });
 
 test('on Redis Cluster, the same, noticed by the node\'s probe: ioredis moves the subscription without a word', async (t) => {
   const d = await deploy(t, 2, undefined, { redisCluster: true });
   assert.ok(d.redisCluster);
-  const two = await departureWhileNotListening(d, d.redisCluster.nodes.map((node) => node.port), 3_000);
+  const two = await untilMissed(d, d.redisCluster.nodes.map((node) => node.port), 3_000);
   assert.ok((await metric(two, 'vigil_cluster_frames_lost')) >= 1, 'the probe noticed, and /metrics says so');
 });
