@@ -31,18 +31,21 @@ export interface Deployment {
 
 /**
  * `count` nodes on a fresh redis-server, or on a fresh Redis Cluster of three masters (`redisCluster`),
- * each with a replica if `replicas`.
+ * each with a replica if `replicas`; with `secure`, a cluster on TLS with an ACL user (the nodes trust
+ * its certificate through `NODE_EXTRA_CA_CERTS`); `secure` alone does the same to the one redis-server.
  * `pickSession` chooses the deployment's session among fresh ids (at most 100 tried).
  */
 export async function deploy(
   t: TestContext,
   count: number,
   nodeArgs: (index: number) => string[] = () => [],
-  options: { redisCluster?: boolean; replicas?: boolean; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
+  options: { redisCluster?: boolean; replicas?: boolean; secure?: boolean; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
 ): Promise<Deployment> {
-  const cluster = options.redisCluster ? await startRedisCluster({ replicas: options.replicas ?? false }) : undefined;
-  const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis();
+  const cluster = options.redisCluster ? await startRedisCluster({ replicas: options.replicas ?? false, secure: options.secure ?? false }) : undefined;
+  const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis({ secure: options.secure ?? false });
   const redisUrl = cluster ? cluster.url : redis.url;
+  const caFile = cluster ? cluster.secure?.caFile : redis.secure?.caFile;
+  const env: Record<string, string> = caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {};
   const apiKey = String(47_100_000 + Math.floor(Math.random() * 99_999));
   const apiSecret = randomId(40);
   const nodes: ClusterNode[] = [];
@@ -53,7 +56,7 @@ export async function deploy(
     await redis.stop();
   });
   for (let i = 0; i < count; i += 1) {
-    nodes.push(await startClusterNode({ redisUrl, apiKey, apiSecret, args: [...NODE_ARGS, ...nodeArgs(i)] }));
+    nodes.push(await startClusterNode({ redisUrl, apiKey, apiSecret, args: [...NODE_ARGS, ...nodeArgs(i)], env }));
   }
   let sessionId = createSessionId({ apiKey, mediaMode: 'relayed' });
   for (let tries = 1; options.pickSession && !(await options.pickSession(sessionId, cluster)); tries += 1) {

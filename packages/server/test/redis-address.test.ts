@@ -21,7 +21,7 @@ test('redis URLs: one server as given, Sentinel URLs as ioredis options, anythin
   }
 });
 
-test('redis+cluster URLs: start nodes (IPv6 in brackets) and a password, as ioredis Cluster options; bad ones a clear error', () => {
+test('redis+cluster URLs: start nodes (IPv6 in brackets), an ACL user and password, TLS, as ioredis Cluster options; bad ones a clear error', () => {
   assert.deepEqual(redisOptionsFor('redis+cluster://10.0.0.5:7000,10.0.0.6:7001,redis-c.example:7002'), {
     cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }, { host: '10.0.0.6', port: 7001 }, { host: 'redis-c.example', port: 7002 }] },
   });
@@ -29,6 +29,10 @@ test('redis+cluster URLs: start nodes (IPv6 in brackets) and a password, as iore
     cluster: { nodes: [{ host: '::1', port: 7000 }, { host: 'fd00::2', port: 7001 }], password: 's@cret' },
   });
   assert.deepEqual(redisOptionsFor('redis+cluster://127.0.0.1:1'), { cluster: { nodes: [{ host: '127.0.0.1', port: 1 }] } });
+  // An ACL user, TLS, and a colon or at sign written as in any URL.
+  assert.deepEqual(redisOptionsFor('rediss+cluster://app:p%3Aw%40d@h:7000'), { cluster: { nodes: [{ host: 'h', port: 7000 }], username: 'app', password: 'p:w@d', tls: true } });
+  assert.deepEqual(redisOptionsFor('redis+cluster://:only-pw@h:7000'), { cluster: { nodes: [{ host: 'h', port: 7000 }], password: 'only-pw' } });
+  assert.deepEqual(redisOptionsFor('rediss+cluster://h:7000'), { cluster: { nodes: [{ host: 'h', port: 7000 }], tls: true } });
   const bad = [
     'redis+cluster://',
     'redis+cluster://x',
@@ -42,9 +46,11 @@ test('redis+cluster URLs: start nodes (IPv6 in brackets) and a password, as iore
     'redis+cluster://x:1/vigil',
     'redis+cluster://a@b@x:1',
     'redis+clusters://x:1',
+    'redisss+cluster://x:1',
+    'rediss+cluster://x',
   ];
   for (const url of bad) {
-    assert.throws(() => redisOptionsFor(url), /expected redis:\/\/.*redis\+cluster:\/\/|redis\+cluster: ".*" is not host:port/, url);
+    assert.throws(() => redisOptionsFor(url), /expected redis:\/\/.*redis\+cluster:\/\/|rediss?\+cluster: ".*" is not host:port/, url);
   }
   assert.throws(() => redisOptionsFor('nope'), /redis\+sentinel:\/\/host:port\[,host:port\]\/master-name or redis\+cluster:\/\/host:port\[,host:port\]/, 'the error lists every accepted form');
 });
@@ -53,4 +59,5 @@ test('redis URLs as logs show them: no password, neither the master\'s nor the S
   assert.equal(redactRedisUrl('redis://user:pw@h:6379/0'), 'redis://***@h:6379/0');
   assert.equal(redactRedisUrl('redis+sentinel://master-pw@h:26379/main?sentinelPassword=s%26p'), 'redis+sentinel://***@h:26379/main?sentinelPassword=***');
   assert.equal(redactRedisUrl('redis+cluster://h:7000,h:7001'), 'redis+cluster://h:7000,h:7001');
+  assert.equal(redactRedisUrl('rediss+cluster://app:pw@h:7000,h:7001'), 'rediss+cluster://***@h:7000,h:7001');
 });

@@ -21,6 +21,8 @@ export interface ClusterNodeOptions {
   apiSecret: string;
   /** Extra `vigil serve` flags, e.g. `['--network-grace-ms', '2000', '--node-lease-ms', '1000']`. */
   args?: string[];
+  /** Added to the process's environment, e.g. `NODE_EXTRA_CA_CERTS` for a Redis with a private CA. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   const child = spawn(
     process.execPath,
     [bin, 'serve', '--port', '0', '--no-demo', '--log-level', 'info', '--redis', options.redisUrl, `--api-key=${options.apiKey}`, `--api-secret=${options.apiSecret}`, ...(options.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let out = '';
   let err = '';

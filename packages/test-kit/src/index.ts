@@ -53,6 +53,7 @@ export type { FlowExpectation, FlowResult } from './media-flow.js';
 // Redis (a real redis-server per test, on a free port; or a real Redis Cluster of several)
 export { startRedis, startSentinel, redisServerPath } from './redis-server.js';
 export type { RedisHandle } from './redis-server.js';
+export type { SecureRedis } from './secure-redis.js';
 export { startRedisCluster } from './redis-cluster-server.js';
 export type { RedisClusterHandle } from './redis-cluster-server.js';
 export { startClusterNode } from './cluster-node.js';

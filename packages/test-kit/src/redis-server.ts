@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChildProcess } from './child-process.js';
+import { secureRedis, type SecureRedis } from './secure-redis.js';
 
 /** Where Debian's `redis-server` lives; `VIGIL_REDIS_SERVER` overrides it. */
 export function redisServerPath(): string {
@@ -12,8 +13,12 @@ export function redisServerPath(): string {
 
 /** A real `redis-server` on a free loopback port, owned by the test that started it. */
 export interface RedisHandle {
+  /** `redis://127.0.0.1:<port>`; with `secure`, `rediss://vigil:<password>@127.0.0.1:<TLS port>`. */
   readonly url: string;
+  /** The plain TCP port (with `secure`, only the ACL user may act there). */
   readonly port: number;
+  /** With `secure`: the certificate to trust and the ACL user. */
+  readonly secure?: SecureRedis;
   /** PID of the running server (changes after `restart`). */
   readonly pid: number;
   /** Stops the server (SIGTERM to its PID, SIGKILL after 5 s) and removes its data directory. */
@@ -29,19 +34,26 @@ export interface RedisHandle {
 /**
  * Starts `redis-server` on a free port with no persistence, and waits until it answers PING. Every
  * server is stopped through its PID, never by name, so parallel test files cannot stop each other's.
+ * `secure` adds a TLS port and one ACL user (`secure-redis.ts`), as a managed Redis has.
  */
-export async function startRedis(options: { args?: string[] } = {}): Promise<RedisHandle> {
+export async function startRedis(options: { args?: string[]; secure?: boolean } = {}): Promise<RedisHandle> {
   const binary = redisServerPath();
   if (!existsSync(binary)) {
     throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
-  const extra = options.args ?? [];
+  const secure = options.secure ? secureRedis(dir) : undefined;
+  let tlsPort = secure ? await freePort() : undefined;
+  for (let tries = 0; tlsPort === port && tries < 10; tries += 1) {
+    tlsPort = await freePort(); // neither is bound yet: the OS may hand out the same port twice
+  }
+  const extra = [...(options.args ?? []), ...(secure ? ['--tls-port', String(tlsPort), ...secure.args] : [])];
   let child: ChildProcess | undefined = await launch(binary, port, dir, extra);
   const handle: RedisHandle = {
-    url: `redis://127.0.0.1:${port}`,
+    url: secure ? `rediss://${secure.username}:${secure.password}@127.0.0.1:${tlsPort}` : `redis://127.0.0.1:${port}`,
     port,
+    ...(secure ? { secure: { ca: secure.ca, caFile: secure.caFile, username: secure.username, password: secure.password } } : {}),
     get pid() {
       return child?.pid ?? -1;
     },

@@ -10,13 +10,17 @@ export interface SentinelOptions {
   db?: number;
 }
 
-/** What ioredis's `Cluster` needs: some nodes to start from (it learns the rest), and the password. */
+/** What ioredis's `Cluster` needs: some nodes to start from (it learns the rest), and the credentials. */
 export interface ClusterOptions {
   nodes: { host: string; port: number }[];
+  /** An ACL user; without one, Redis takes the password as the `default` user's. */
+  username?: string;
   password?: string;
+  /** `rediss+cluster://`: every link is TLS, checked against Node's CAs (add yours with `NODE_EXTRA_CA_CERTS`). */
+  tls?: boolean;
 }
 
-const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port[,host:port]/master-name or redis+cluster://host:port[,host:port]';
+const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port[,host:port]/master-name or redis+cluster://host:port[,host:port] (rediss+cluster:// for TLS)';
 
 /**
  * Where a deployment's Redis is, from one URL (`--redis`, `VIGIL_REDIS_URL`):
@@ -24,20 +28,29 @@ const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port
  * - `redis+sentinel://[password@]host:port[,host:port…]/<master name>[/db][?sentinelPassword=…]`: the
  *   master that Sentinel names, followed through failovers (`password` is the master's; Sentinels
  *   with a password of their own get `sentinelPassword`, URL-encoded);
- * - `redis+cluster://[password@]host:port[,host:port…]`: a Redis Cluster, found from any of these
- *   nodes (no database number: a Cluster has only database 0).
+ * - `redis+cluster://[[user:]password@]host:port[,host:port…]`, or `rediss+cluster://…` (TLS): a Redis
+ *   Cluster, found from any of these nodes (no database number: a Cluster has only database 0). As in
+ *   any URL, a `:` or `@` inside the user or password is written `%3A` or `%40`.
  * Hosts may be IPv6 in brackets (`[::1]:6379`). Throws a plain error naming the problem for anything else.
  */
 export function redisOptionsFor(url: string): { url: string } | { sentinel: SentinelOptions } | { cluster: ClusterOptions } {
   if (/^rediss?:\/\//.test(url)) {
     return { url };
   }
-  const cluster = /^redis\+cluster:\/\/(?:([^@/]*)@)?([^/@]+)$/.exec(url);
+  const cluster = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/@]+)$/.exec(url);
   if (cluster) {
-    const [, password, hosts = ''] = cluster;
-    const options: ClusterOptions = { nodes: hostPorts('redis+cluster', hosts) };
+    const [, scheme, userInfo = '', hosts = ''] = cluster;
+    const options: ClusterOptions = { nodes: hostPorts(`${scheme}+cluster`, hosts) };
+    const colon = userInfo.indexOf(':');
+    const [username, password] = colon < 0 ? ['', userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
+    if (username) {
+      options.username = decodeURIComponent(username);
+    }
     if (password) {
       options.password = decodeURIComponent(password);
+    }
+    if (scheme === 'rediss') {
+      options.tls = true;
     }
     return { cluster: options };
   }

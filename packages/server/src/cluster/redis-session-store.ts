@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { decodeBusFrame } from './bus-frame.js';
-import { redisOptionsFor } from './redis-address.js';
+import { redisOptionsFor, type ClusterOptions } from './redis-address.js';
 import { RedisKeys } from './redis-keys.js';
 import { parseMemberRecord, type MemberRecord } from './remote-members.js';
 import { parseStreamRecord, type StreamRecord } from './remote-streams.js';
@@ -38,15 +38,21 @@ export class RedisSessionStore implements SessionStore {
   readonly #maxLen: number;
   readonly #ttlMs: number;
   #closed = false;
+  /** A Cluster's first start node and credentials: asked directly when the Cluster client cannot say why it failed. */
+  readonly #startNode: ClusterOptions | undefined;
+  /** The last error a link reported: what `connect` names when it fails (ioredis's own error says less). */
+  #linkError: Error | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
     const common = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (n: number) => Math.min(100 * n, 1_000) };
     const address = redisOptionsFor(options.url);
+    this.#startNode = 'cluster' in address ? address.cluster : undefined;
     const open = (connectionName: string): RedisClient => {
       if ('cluster' in address) {
-        const { nodes, password } = address.cluster;
+        const { nodes, username, password, tls } = address.cluster;
         const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = common;
-        return new Cluster(nodes, { lazyConnect, enableOfflineQueue, clusterRetryStrategy: retryStrategy, redisOptions: { ...perNode, connectionName, ...(password === undefined ? {} : { password }) } });
+        const credentials = { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) };
+        return new Cluster(nodes, { lazyConnect, enableOfflineQueue, clusterRetryStrategy: retryStrategy, redisOptions: { ...perNode, connectionName, ...credentials } });
       }
       return 'sentinel' in address ? new Redis({ ...address.sentinel, ...common, connectionName }) : new Redis(address.url, { ...common, connectionName });
     };
@@ -68,7 +74,12 @@ export class RedisSessionStore implements SessionStore {
       this.#cmd.on('+node', (server: Redis) => server.on('ready', () => this.#loadOn(server).catch(() => {})));
     }
     for (const [name, redis] of [['command', this.#cmd], ['subscriber', this.#sub]] as const) {
-      redis.on('error', (err: Error) => this.#closed || this.onDown(name, err));
+      redis.on('error', (err: Error & { lastNodeError?: Error }) => {
+        this.#noteLinkError(err.lastNodeError ?? err);
+        return this.#closed || this.onDown(name, err);
+      });
+      // A Cluster client reports only "none of the start nodes is available"; each server says why.
+      redis.on('node error', (err: Error) => this.#noteLinkError(err));
       // A restart may just close the link, without an error: still, what Redis holds may be gone.
       redis.on('close', () => this.#closed || this.onDown(name));
       redis.on('ready', () => {
@@ -79,6 +90,37 @@ export class RedisSessionStore implements SessionStore {
           this.onUp(name);
         }
       });
+    }
+  }
+
+  /**
+   * Why the Cluster's first start node refuses us, asked over a plain link with the same credentials:
+   * the Cluster client swallows its own links' errors (a TLS refusal comes out as "Connection is closed").
+   */
+  async #askStartNode(): Promise<Error | undefined> {
+    const start = this.#startNode;
+    const node = start?.nodes[0];
+    if (!start || !node) {
+      return undefined;
+    }
+    const { username, password, tls } = start;
+    const probe = new Redis({ ...node, lazyConnect: true, retryStrategy: () => null, connectTimeout: 2_000, maxRetriesPerRequest: 0, ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) });
+    let reason: Error | undefined;
+    probe.on('error', (err: Error) => (reason ??= err));
+    try {
+      await probe.connect();
+      return undefined;
+    } catch (err) {
+      return reason ?? (err as Error);
+    } finally {
+      probe.disconnect();
+    }
+  }
+
+  /** Keeps the error that says most: a system or TLS error (with a code) or Redis's refusal, over a bare "Connection is closed". */
+  #noteLinkError(err: Error): void {
+    if (this.#linkError === undefined || saysWhy(err)) {
+      this.#linkError = err;
     }
   }
 
@@ -99,7 +141,8 @@ export class RedisSessionStore implements SessionStore {
       this.#closed = true;
       this.#cmd.disconnect();
       this.#sub.disconnect();
-      throw err;
+      const known = this.#linkError && saysWhy(this.#linkError) ? this.#linkError : undefined;
+      throw connectFailure(err as Error, known ?? (this.#cmd instanceof Cluster ? await this.#askStartNode() : undefined) ?? this.#linkError);
     }
   }
 
@@ -332,4 +375,25 @@ function entryFields(fields: string[]): Map<string, string> {
     values.set(fields[i] as string, fields[i + 1] as string);
   }
   return values;
+}
+
+/** A system or TLS error (it has a code) or Redis's own refusal, unlike ioredis's bare "Connection is closed". */
+function saysWhy(err: Error): boolean {
+  return 'code' in err || err.name === 'ReplyError';
+}
+
+/** Certificate errors that mean Node does not trust the server's CA (`tls.connect` codes). */
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+/**
+ * Why connecting failed, as an operator can act on it: the links' own last error (a refused password,
+ * an untrusted certificate, a refused connection) rather than ioredis's "Connection is closed".
+ */
+function connectFailure(err: Error, linkError: Error | undefined): Error {
+  const cause = linkError ?? err;
+  const code = (cause as Error & { code?: unknown }).code;
+  if (typeof code === 'string' && UNTRUSTED.has(code)) {
+    return new Error(`${cause.message} (a private CA? give its certificate to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem)`);
+  }
+  return cause === err ? err : new Error(cause.message);
 }

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomId } from '@vigil/protocol';
+import { repoPath, startRedis, startRedisCluster } from '@vigil/test-kit';
+import { deploy } from './cluster-harness.js';
+import { acrossTwoNodes } from './cluster-scenarios.js';
+
+// Managed Redis offerings want TLS and an ACL user. Here the servers accept nothing else (`default`
+// is off, the TLS certificate is self-signed) and the nodes trust it through NODE_EXTRA_CA_CERTS.
+
+test('on a Redis Cluster with TLS and an ACL user (rediss+cluster://user:password@…): two nodes share one session', async (t) => {
+  const d = await deploy(t, 2, undefined, { redisCluster: true, secure: true });
+  assert.match(d.redisUrl, /^rediss\+cluster:\/\/vigil:[0-9a-f]+@/);
+  await acrossTwoNodes(d);
+  for (const node of d.nodes) {
+    assert.equal((await fetch(`${node.url}/readyz`)).status, 200);
+    assert.doesNotMatch(node.log(), new RegExp(d.redisCluster?.secure?.password ?? 'no password'), 'the password is never logged');
+  }
+});
+
+test('on one redis-server with TLS and an ACL user (rediss://user:password@…): two nodes share one session', async (t) => {
+  const d = await deploy(t, 2, undefined, { secure: true });
+  assert.match(d.redisUrl, /^rediss:\/\/vigil:[0-9a-f]+@/);
+  await acrossTwoNodes(d);
+});
+
+/** Runs `vigil serve` that should not start; resolves with its exit code and what it printed last. */
+function failedStart(redisUrl: string, env: Record<string, string>): Promise<{ code: number | null; said: string }> {
+  const child = spawn(process.execPath, [repoPath('packages/cli/dist/src/bin/vigil.js'), 'serve', '--port', '0', '--no-demo', '--redis', redisUrl, '--api-key=47100001', `--api-secret=${randomId(40)}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let said = '';
+  child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, said });
+    });
+  });
+}
+
+test('a wrong password or an untrusted certificate: the node does not start, and says which, without the password', async (t) => {
+  const [cluster, single] = await Promise.all([startRedisCluster({ secure: true }), startRedis({ secure: true })]);
+  t.after(() => Promise.all([cluster.stop(), single.stop()]));
+  for (const redis of [cluster, single]) {
+    const secure = redis.secure;
+    assert.ok(secure);
+    const trusted = { NODE_EXTRA_CA_CERTS: secure.caFile };
+    const wrong = await failedStart(redis.url.replace(`:${secure.password}@`, ':not-the-password@'), trusted);
+    assert.equal(wrong.code, 1, wrong.said);
+    assert.match(wrong.said, /vigil: Redis at rediss(\+cluster)?:\/\/\*\*\*@127\.0\.0\.1:\d+.* did not answer: WRONGPASS/, 'Redis\'s refusal, not "Connection is closed"');
+    assert.doesNotMatch(wrong.said, /not-the-password/);
+    const untrusted = await failedStart(redis.url, {});
+    assert.equal(untrusted.code, 1, untrusted.said);
+    assert.match(untrusted.said, /did not answer: self-signed certificate \(a private CA\? give its certificate to Node with NODE_EXTRA_CA_CERTS/);
+    assert.doesNotMatch(untrusted.said, new RegExp(secure.password));
+  }
+});

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { selfSignedCert } from './push-keys.js';
+
+/** An ACL user's credentials. */
+export interface RedisAuth {
+  username: string;
+  password: string;
+}
+
+/** What a test needs to reach a secure Redis: the certificate to trust (PEM, and its file) and the user. */
+export interface SecureRedis extends RedisAuth {
+  ca: string;
+  caFile: string;
+}
+
+/**
+ * A Redis set up like a managed one: TLS with a fresh self-signed certificate (written to `dir`;
+ * clients need not show one), and a single ACL user `vigil` with a random password, `default` switched
+ * off. `args` are the `redis-server` flags, less the TLS port; `auth` is for the plain port.
+ */
+export function secureRedis(dir: string): SecureRedis & { args: string[]; auth: RedisAuth } {
+  const cert = selfSignedCert();
+  if (!cert) {
+    throw new Error('a secure Redis needs openssl to make its certificate; install it with: apt-get install -y openssl');
+  }
+  const caFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  writeFileSync(caFile, cert.cert);
+  writeFileSync(keyFile, cert.key, { mode: 0o600 });
+  const username = 'vigil';
+  const password = randomBytes(12).toString('hex');
+  const args = [
+    '--tls-cert-file', caFile, '--tls-key-file', keyFile, '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no',
+    // Each word its own argument: redis-server quotes an argument that holds a space.
+    '--user', username, 'on', `>${password}`, '~*', '&*', '+@all',
+    '--user', 'default', 'off',
+  ];
+  return { args, auth: { username, password }, ca: cert.cert, caFile, username, password };
+}
