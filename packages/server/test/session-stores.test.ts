@@ -88,3 +88,27 @@ test('redis session store with its server gone: every call rejects, and nothing 
   assert.deepEqual(escaped, [], 'no rejection went unhandled');
   assert.ok(downs.length > 0, 'the store reported the lost link');
 });
+
+test('redis session store: a link the Redis client gives up for good is connected again while the store is open', async (t) => {
+  // ioredis ends a link for good in some races (a Sentinel failover announced while the link is already
+  // reconnecting); here the client is ended by hand, which leaves it in the same state.
+  const store = new RedisSessionStore({ url: server.url, prefix: 'revive:', name: 'revive', logTtlMs: 60_000 });
+  t.after(() => store.close());
+  const links: string[] = [];
+  store.onDown = (link) => links.push(`down:${link}`);
+  store.onUp = (link) => links.push(`up:${link}`);
+  const heard: string[] = [];
+  store.onMessage = (sessionId, frame) => heard.push(`${sessionId}:${frame}`);
+  await store.connect();
+  await store.subscribe('s1');
+  store.client.disconnect();
+  await waitUntil(() => store.client.status === 'end', 'the client ended the link');
+  await waitUntil(() => store.healthy, 'the link is connected again', 10_000);
+  assert.deepEqual(links.slice(-2), ['down:command', 'up:command'], 'the node hears the outage and its end');
+  await store.publish('s1', 'after');
+  await waitUntil(() => heard.includes('s1:after'), 'commands work again');
+  // Closing the store does not bring it back.
+  await store.close();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.equal(store.client.status, 'end');
+});

@@ -40,6 +40,8 @@ export class RedisSessionStore implements SessionStore {
   #closed = false;
   /** A Cluster's first start node and credentials: asked directly when the Cluster client cannot say why it failed. */
   readonly #startNode: ClusterOptions | undefined;
+  /** Timers of `#reconnectLater`. */
+  readonly #revivals = new Set<NodeJS.Timeout>();
   /** The last error a link reported: what `connect` names when it fails (ioredis's own error says less). */
   #linkError: Error | undefined;
 
@@ -82,6 +84,14 @@ export class RedisSessionStore implements SessionStore {
       redis.on('node error', (err: Error) => this.#noteLinkError(err));
       // A restart may just close the link, without an error: still, what Redis holds may be gone.
       redis.on('close', () => this.#closed || this.onDown(name));
+      // ioredis gives a link up for good in some races (a Sentinel failover announced while the link is
+      // already reconnecting ends it: "Connection is closed" from then on): while open, connect it again.
+      redis.on('end', () => {
+        if (!this.#closed) {
+          this.onDown(name, new Error('the Redis client gave this link up; connecting it again'));
+          this.#reconnectLater(redis);
+        }
+      });
       redis.on('ready', () => {
         if (name === 'command') {
           this.#loadScripts().catch(() => {}); // before anything else is sent: a restarted Redis has none
@@ -91,6 +101,18 @@ export class RedisSessionStore implements SessionStore {
         }
       });
     }
+  }
+
+  /** Connects a link that ioredis ended, a second later (and again each time that fails: it ends again). */
+  #reconnectLater(redis: RedisClient): void {
+    const timer = setTimeout(() => {
+      this.#revivals.delete(timer);
+      if (!this.#closed && redis.status === 'end') {
+        redis.connect().catch(() => {}); // a failure ends it again, and brings another try
+      }
+    }, 1_000);
+    timer.unref();
+    this.#revivals.add(timer);
   }
 
   /**
@@ -165,6 +187,7 @@ export class RedisSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#revivals.forEach((timer) => clearTimeout(timer));
     // QUIT waits for replies to what was already sent (the members' departures), then closes.
     await Promise.allSettled([this.#cmd.quit(), this.#sub.quit()]);
     this.#cmd.disconnect();
