@@ -62,6 +62,8 @@ export class ClusterNode implements ClusterLink {
   readonly #backlog: OutageBacklog;
   readonly #probe: LinkProbe;
   #framesLost = 0;
+  /** Frames `#send` could not share: since start, and in the current outage (reported when it ends). */
+  readonly #unpublished = { total: 0, thisOutage: 0 };
   #caughtUp = 0;
   #resyncing = false;
   #resyncAgain = false;
@@ -155,7 +157,7 @@ export class ClusterNode implements ClusterLink {
   }
 
   stats(): ClusterStats {
-    return { redisLatencyMs: this.#lease.latencyMs, orphaned: this.#lease.orphaned, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out, framesLost: this.#framesLost, departuresCaughtUp: this.#caughtUp };
+    return { redisLatencyMs: this.#lease.latencyMs, orphaned: this.#lease.orphaned, reaped: this.#lease.reaped, handoffsIn: this.#handoffs.in, handoffsOut: this.#handoffs.out, framesLost: this.#framesLost, framesUnpublished: this.#unpublished.total, departuresCaughtUp: this.#caughtUp };
   }
 
   async hold(sessionId: string): Promise<void> {
@@ -408,8 +410,19 @@ export class ClusterNode implements ClusterLink {
     return encodeBusFrame({ kind: 'broadcast', node: this.nodeId, except: '', droppable: false, member: false, stream: true, payload: bytes.toString() });
   }
 
+  /**
+   * A frame other nodes should hear, not kept if it fails (signals, joins, state changes: the resync
+   * re-asserts members and streams, but a signal is lost for the other nodes' members). Counted, and
+   * logged once per outage rather than once per frame.
+   */
   #send(pending: Promise<unknown>, what: string): void {
-    pending.catch((err: Error) => this.#log.warn('cluster: publish failed', { what, error: err.message }));
+    pending.catch((err: Error) => {
+      this.#unpublished.total += 1;
+      this.#unpublished.thisOutage += 1;
+      if (this.#unpublished.thisOutage === 1) {
+        this.#log.warn('cluster: frames for other nodes are being lost until the store is back', { what, error: err.message });
+      }
+    });
   }
 
   async #command<T>(run: () => Promise<T>): Promise<T> {
@@ -468,6 +481,10 @@ export class ClusterNode implements ClusterLink {
     this.#wasDown = false;
     this.#resyncing = true;
     this.#log.info('cluster: store back; resynchronising members', { link });
+    if (this.#unpublished.thisOutage > 0) {
+      this.#log.warn('cluster: frames lost for other nodes during the outage (their members missed these signals and changes)', { frames: this.#unpublished.thisOutage });
+      this.#unpublished.thisOutage = 0;
+    }
     void this.#resync()
       .catch((err: Error) => {
         this.#log.warn('cluster: resync failed; trying again in 1 s', { error: err.message });
