@@ -24,7 +24,7 @@ export function createServerMetrics(registry: SessionRegistry, cluster?: Cluster
     metrics.gauge('vigil_cluster_handoffs_in', 'Connections taken over from other nodes (since start).', () => cluster.stats().handoffsIn);
     metrics.gauge('vigil_cluster_handoffs_out', 'Connections handed to other nodes (since start).', () => cluster.stats().handoffsOut);
     metrics.gauge('vigil_cluster_frames_lost', 'Times frames published for this node did not arrive (its probe noticed), since start.', () => cluster.stats().framesLost);
-    metrics.gauge('vigil_cluster_frames_unpublished', 'Frames this node could not publish for the other nodes while Redis was away (since start): signals their members missed.', () => cluster.stats().framesUnpublished);
+    metrics.gauge('vigil_cluster_frames_unpublished', 'Frames (signals, presence and stream changes) this node could not publish for the other nodes (since start); the resync re-announces presence and streams, but such signals never reached the other nodes\' members.', () => cluster.stats().framesUnpublished);
     metrics.gauge('vigil_cluster_departures_caught_up', 'Departures delivered late from the session log after such a loss or an outage (since start).', () => cluster.stats().departuresCaughtUp);
   }
   metrics.gauge('vigil_connections', 'Connections in all sessions, including those away within their grace.', () => {

