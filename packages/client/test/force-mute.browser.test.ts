@@ -10,6 +10,7 @@ import {
   mediaArriving,
   startTestServer,
   waitForMediaFlow,
+  waitUntil,
 } from '@vigil/test-kit';
 import { Room } from './media-scenarios.js';
 
@@ -109,7 +110,12 @@ test('forceMuteAll (excluding one stream) and disableForceMute: muteForced activ
   await recordMuteEvents(cat);
   const catStream = await cat.streamId();
   assert.equal(await publishingAudio(cat), false);
-  const catAtAnn = await ann.page.evaluate((id) => (window as unknown as PageWindow).__vigil.session.streams.find((s) => s.streamId === id)?.hasAudio, catStream);
+  // Cat's page has its stream before Ann's streamCreated arrives: wait for Ann to know it.
+  let catAtAnn: boolean | undefined;
+  await waitUntil(async () => {
+    catAtAnn = await ann.page.evaluate((id) => (window as unknown as PageWindow).__vigil.session.streams.find((s) => s.streamId === id)?.hasAudio, catStream);
+    return catAtAnn !== undefined;
+  }, 'Ann sees Cat\'s stream', 10_000);
   assert.equal(catAtAnn, false);
   await waitForMediaFlow(ann, catStream, { ...SIZE, audio: false });
   assert.ok((await mediaArriving(ann, catStream, 'audio')) <= 3, 'Cat sends no audio');
