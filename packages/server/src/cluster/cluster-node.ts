@@ -468,10 +468,10 @@ export class ClusterNode implements ClusterLink {
     if (this.#closed) {
       return;
     }
-    if (err && !this.#wasDown) {
-      this.#log.error('cluster: store unreachable; local connections stay up, cross-node delivery paused', { link, error: err.message });
-    }
     if (!this.#wasDown) {
+      if (err) {
+        this.#log.error('cluster: store unreachable; local connections stay up, cross-node delivery paused', { link, error: err.message });
+      }
       this.#unpublished.thisOutage = 0;
     }
     this.#wasDown = true;

@@ -137,8 +137,8 @@ export class RedisSessionStore implements SessionStore {
     // Bounded: a server that completes TLS and then says nothing must not keep the node from exiting.
     const silent = new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(new Error(`${node.host}:${node.port} did not answer within 5 s`)), 5_000)));
     try {
-      const answered = new Error(`${node.host}:${node.port} answers, but the cluster could not be used through it: check the addresses its servers announce (CLUSTER SLOTS) and that their certificates name them`);
-      return await Promise.race([probe.connect().then(() => answered), silent]);
+      const answered = () => new Error(`${node.host}:${node.port} answers, but the cluster could not be used through it: check the addresses its servers announce (CLUSTER SLOTS) and that their certificates name them`);
+      return await Promise.race([probe.connect().then(answered), silent]);
     } catch (err) {
       return reason ?? (err as Error);
     } finally {
@@ -172,9 +172,8 @@ export class RedisSessionStore implements SessionStore {
       this.#cmd.disconnect();
       this.#sub.disconnect();
       // The most telling error: the call's own (a refused SCRIPT LOAD), a link's, or what the start node says.
-      const own = saysWhy(err as Error) ? (err as Error) : undefined;
-      const known = own ?? (this.#linkError && saysWhy(this.#linkError) ? this.#linkError : undefined);
-      throw connectFailure(err as Error, known ?? (this.#cmd instanceof Cluster ? await this.#askStartNode() : undefined) ?? this.#linkError);
+      const told = [err as Error, this.#linkError].find((e) => e !== undefined && saysWhy(e));
+      throw explained(told ?? (this.#cmd instanceof Cluster ? await this.#askStartNode() : undefined) ?? this.#linkError ?? (err as Error));
     }
   }
 
@@ -419,16 +418,15 @@ function saysWhy(err: Error): boolean {
 const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
 /**
- * Why connecting failed, as an operator can act on it: the links' own last error (a refused password,
- * an untrusted certificate, a refused connection) rather than ioredis's "Connection is closed".
+ * Why connecting failed, as an operator can act on it (a refused password, an untrusted certificate, a
+ * refused connection), as a plain error: ioredis's own carries the commands' arguments.
  */
-function connectFailure(err: Error, linkError: Error | undefined): Error {
-  const cause = linkError ?? err;
+function explained(cause: Error): Error {
   const code = (cause as Error & { code?: unknown }).code;
   if (typeof code === 'string' && UNTRUSTED.has(code)) {
     return new Error(`${cause.message} (a private CA? give its certificate to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem)`);
   }
-  return cause === err ? err : new Error(cause.message);
+  return new Error(cause.message);
 }
 
 /** The per-server options a Cluster's credentials and TLS come to. */
