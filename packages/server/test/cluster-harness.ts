@@ -42,7 +42,7 @@ export async function deploy(
   options: { redisCluster?: boolean; replicas?: boolean; secure?: boolean | 'hostnames'; pickSession?: (sessionId: string, cluster: RedisClusterHandle | undefined) => Promise<boolean> } = {},
 ): Promise<Deployment> {
   const cluster = options.redisCluster ? await startRedisCluster({ replicas: options.replicas ?? false, secure: options.secure ?? false }) : undefined;
-  const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis({ secure: options.secure !== undefined && options.secure !== false });
+  const redis: RedisHandle = cluster ? clusterStandIn(cluster) : await startRedis({ secure: Boolean(options.secure) });
   const redisUrl = cluster ? cluster.url : redis.url;
   const caFile = cluster ? cluster.secure?.caFile : redis.secure?.caFile;
   const env: Record<string, string> = caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {};

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomId } from '@vigil/protocol';
-import { repoPath, startRedis, startRedisCluster } from '@vigil/test-kit';
+import { startClusterNode, startRedis, startRedisCluster } from '@vigil/test-kit';
 import { deploy } from './cluster-harness.js';
 import { acrossTwoNodes } from './cluster-scenarios.js';
 
@@ -31,22 +30,14 @@ test('on one redis-server with TLS and an ACL user (rediss://user:password@…):
   await acrossTwoNodes(d);
 });
 
-/** Runs `vigil serve` that should not start; resolves with its exit code and what it printed last. */
-function failedStart(redisUrl: string, env: Record<string, string>): Promise<{ code: number | null; said: string }> {
-  const child = spawn(process.execPath, [repoPath('packages/cli/dist/src/bin/vigil.js'), 'serve', '--port', '0', '--no-demo', '--redis', redisUrl, '--api-key=47100001', `--api-secret=${randomId(40)}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let said = '';
-  child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, said });
-    });
-  });
+/** Starts `vigil serve` on `redisUrl`, which must fail; returns what the failure said (exit code and output). */
+async function failedStart(redisUrl: string, env: Record<string, string>): Promise<string> {
+  const started = await startClusterNode({ redisUrl, apiKey: '47100001', apiSecret: randomId(40), env }).then(
+    (node) => node.kill().then(() => undefined),
+    (err: Error) => err.message,
+  );
+  assert.ok(started !== undefined, 'the node must not start');
+  return started;
 }
 
 test('a wrong password or an untrusted certificate: the node does not start, and says which, without the password', async (t) => {
@@ -57,12 +48,12 @@ test('a wrong password or an untrusted certificate: the node does not start, and
     assert.ok(secure);
     const trusted = { NODE_EXTRA_CA_CERTS: secure.caFile };
     const wrong = await failedStart(redis.url.replace(`:${secure.password}@`, ':not-the-password@'), trusted);
-    assert.equal(wrong.code, 1, wrong.said);
-    assert.match(wrong.said, /vigil: Redis at rediss(\+cluster)?:\/\/\*\*\*@127\.0\.0\.1:\d+.* did not answer: WRONGPASS/, 'Redis\'s refusal, not "Connection is closed"');
-    assert.doesNotMatch(wrong.said, /not-the-password/);
+    assert.match(wrong, /did not start \(exit 1\)/, wrong);
+    assert.match(wrong, /vigil: Redis at rediss(\+cluster)?:\/\/\*\*\*@127\.0\.0\.1:\d+.* did not answer: WRONGPASS/, 'Redis\'s refusal, not "Connection is closed"');
+    assert.doesNotMatch(wrong, /not-the-password/);
     const untrusted = await failedStart(redis.url, {});
-    assert.equal(untrusted.code, 1, untrusted.said);
-    assert.match(untrusted.said, /did not answer: self-signed certificate \(a private CA\? give its certificate to Node with NODE_EXTRA_CA_CERTS/);
-    assert.doesNotMatch(untrusted.said, new RegExp(secure.password));
+    assert.match(untrusted, /did not start \(exit 1\)/, untrusted);
+    assert.match(untrusted, /did not answer: self-signed certificate \(a private CA\? give its certificate to Node with NODE_EXTRA_CA_CERTS/);
+    assert.doesNotMatch(untrusted, new RegExp(secure.password));
   }
 });

@@ -41,10 +41,12 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-20_000)));
+  const closed = new Promise((resolve) => child.once('close', resolve)); // its output all read
   const deadline = Date.now() + 20_000;
   while (!/State:.*\(node (\S+)\)/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      await closed;
       throw new Error(`vigil serve did not start (exit ${child.exitCode}): ${out}\n${err}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChildProcess } from './child-process.js';
-import { freePort, launch, redisServerPath } from './redis-server.js';
-import { publicPart, secureRedis, type RedisAuth, type SecureRedis } from './secure-redis.js';
+import { distinctFreePorts, launch, redisServerPath } from './redis-server.js';
+import { secureRedis, type RedisAuth, type SecureRedis } from './secure-redis.js';
 
 // A real Redis Cluster (masters only, on loopback) for the shared stores' tests: only there do keys of
 // different hash slots live on different servers, so a script that strays across slots fails
@@ -62,14 +62,15 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
   }
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-cluster-'));
   const children: (ChildProcess | undefined)[] = [];
-  let secure: ReturnType<typeof secureRedis> | undefined;
+  let setup: ReturnType<typeof secureRedis> | undefined;
   try {
-    secure = options.secure ? secureRedis(dir, { hostnameOnly: options.secure === 'hostnames' }) : undefined;
+    setup = options.secure ? secureRedis(dir, { hostnameOnly: options.secure === 'hostnames' }) : undefined;
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const auth = secure?.auth;
+  const secure = setup?.secure;
+  const auth: RedisAuth | undefined = secure;
   const stop = async (): Promise<void> => {
     await Promise.all(children.map((child) => child && stopChildProcess(child)));
     rmSync(dir, { recursive: true, force: true });
@@ -88,8 +89,8 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     const start = (i: number) => {
       const node = nodes[i] as (typeof nodes)[number];
       const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--cluster-port', String(node.bus), '--cluster-announce-ip', HOST];
-      if (secure && node.tlsPort !== undefined) {
-        args.push('--tls-port', String(node.tlsPort), ...secure.args, '--tls-cluster', 'yes', '--tls-replication', 'yes', '--masteruser', secure.username, '--masterauth', secure.password);
+      if (setup && node.tlsPort !== undefined) {
+        args.push('--tls-port', String(node.tlsPort), ...setup.args, '--tls-cluster', 'yes', '--tls-replication', 'yes', '--masteruser', setup.secure.username, '--masterauth', setup.secure.password);
         if (options.secure === 'hostnames') {
           args.push('--cluster-announce-hostname', 'localhost', '--cluster-preferred-endpoint-type', 'hostname');
         }
@@ -129,7 +130,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     const starts = nodes.slice(0, masters).map((node) => `${host}:${node.tlsPort ?? node.port}`).join(',');
     return {
       url: secure ? `rediss+cluster://${secure.username}:${secure.password}@${starts}` : `redis+cluster://${starts}`,
-      ...(secure ? { secure: publicPart(secure) } : {}),
+      ...(secure ? { secure } : {}),
       nodes: nodes.slice(0, masters).map(view),
       replicas: nodes.slice(masters).map((node, i) => view(node, masters + i)),
       stop,
@@ -180,17 +181,6 @@ async function waitForClusterOk(ports: number[], auth: RedisAuth | undefined, wi
   }
   const states = infos.map((info, i) => `${ports[i]}: ${/cluster_state:\w+/.exec(info)?.[0] ?? info}, ${/cluster_known_nodes:\d+/.exec(info)?.[0] ?? '?'}`);
   throw new Error(`Redis Cluster was not ok within ${withinMs} ms (${states.join('; ')})`);
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  for (let attempt = 0; ports.size < count && attempt < count * 10; attempt += 1) {
-    ports.add(await freePort());
-  }
-  if (ports.size < count) {
-    throw new Error(`could not find ${count} distinct free ports`);
-  }
-  return [...ports];
 }
 
 /**

@@ -4,7 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChildProcess } from './child-process.js';
-import { publicPart, secureRedis, type SecureRedis } from './secure-redis.js';
+import { secureRedis, type SecureRedis } from './secure-redis.js';
 
 /** Where Debian's `redis-server` lives; `VIGIL_REDIS_SERVER` overrides it. */
 export function redisServerPath(): string {
@@ -41,25 +41,22 @@ export async function startRedis(options: { args?: string[]; secure?: boolean } 
   if (!existsSync(binary)) {
     throw new Error(`redis-server not found at ${binary}; install it with: apt-get install -y redis-server`);
   }
-  const port = await freePort();
+  const [port, tlsPort] = (await distinctFreePorts(options.secure ? 2 : 1)) as [number, number | undefined];
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
-  let secure: ReturnType<typeof secureRedis> | undefined;
+  let setup: ReturnType<typeof secureRedis> | undefined;
   try {
-    secure = options.secure ? secureRedis(dir) : undefined;
+    setup = options.secure ? secureRedis(dir) : undefined;
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  let tlsPort = secure ? await freePort() : undefined;
-  for (let tries = 0; tlsPort === port && tries < 10; tries += 1) {
-    tlsPort = await freePort(); // neither is bound yet: the OS may hand out the same port twice
-  }
-  const extra = [...(options.args ?? []), ...(secure ? ['--tls-port', String(tlsPort), ...secure.args] : [])];
+  const secure = setup?.secure;
+  const extra = [...(options.args ?? []), ...(setup ? ['--tls-port', String(tlsPort), ...setup.args] : [])];
   let child: ChildProcess | undefined = await launch(binary, port, dir, extra);
   const handle: RedisHandle = {
     url: secure ? `rediss://${secure.username}:${secure.password}@127.0.0.1:${tlsPort}` : `redis://127.0.0.1:${port}`,
     port,
-    ...(secure ? { secure: publicPart(secure) } : {}),
+    ...(secure ? { secure } : {}),
     get pid() {
       return child?.pid ?? -1;
     },
@@ -170,6 +167,18 @@ function ping(port: number): Promise<boolean> {
     // A server that wants a password answers too: it is up.
     socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
+}
+
+/** `count` different loopback ports that were free a moment ago (none is bound yet: the OS may repeat one). */
+export async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count && attempt < count * 10; attempt += 1) {
+    ports.add(await freePort());
+  }
+  if (ports.size < count) {
+    throw new Error(`could not find ${count} distinct free ports`);
+  }
+  return [...ports];
 }
 
 /** A loopback port that was free a moment ago (the OS picks it). */

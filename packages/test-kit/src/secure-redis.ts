@@ -18,11 +18,11 @@ export interface SecureRedis extends RedisAuth {
 /**
  * A Redis set up like a managed one: TLS with a fresh self-signed certificate (written to `dir`;
  * clients need not show one), and a single ACL user `vigil` with a random password, `default` switched
- * off. `args` are the `redis-server` flags, less the TLS port; `auth` is for the plain port. With
- * `hostnameOnly` the certificate names `localhost` and no address, as managed services' certificates
- * name hosts: a client must then connect by name.
+ * off. `args` are the `redis-server` flags, less the TLS port. With `hostnameOnly` the certificate names
+ * `localhost` and no address, as managed services' certificates name hosts: a client must then connect
+ * by name.
  */
-export function secureRedis(dir: string, options: { hostnameOnly?: boolean } = {}): SecureRedis & { args: string[]; auth: RedisAuth } {
+export function secureRedis(dir: string, options: { hostnameOnly?: boolean } = {}): { args: string[]; secure: SecureRedis } {
   const cert = selfSignedCert(options.hostnameOnly ? 'DNS:localhost' : undefined);
   if (!cert) {
     throw new Error('a secure Redis needs openssl to make its certificate; install it with: apt-get install -y openssl');
@@ -39,10 +39,5 @@ export function secureRedis(dir: string, options: { hostnameOnly?: boolean } = {
     '--user', username, 'on', `>${password}`, '~*', '&*', '+@all',
     '--user', 'default', 'off',
   ];
-  return { args, auth: { username, password }, ca: cert.cert, caFile, username, password };
-}
-
-/** What a handle shows of a secure Redis (not its flags). */
-export function publicPart({ ca, caFile, username, password }: SecureRedis): SecureRedis {
-  return { ca, caFile, username, password };
+  return { args, secure: { ca: cert.cert, caFile, username, password } };
 }
